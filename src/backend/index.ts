@@ -1,0 +1,13 @@
+export {
+  initBackend,
+  activeBackend,
+  formatBackendReport,
+  parseBackendList,
+  BACKEND_NAMES,
+  type BackendName,
+  type BackendOptions,
+  type BackendReport,
+  type BackendAttempt,
+} from './init.js';
+export { registerWasmKernels, unsortedSegmentSum } from './kernels.js';
+export { matMul, linear, geluExact, layerNorm, embeddingLookup, transposeLast2 } from './ops.js';

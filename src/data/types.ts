@@ -1,0 +1,74 @@
+/**
+ * The four plain shapes every kalelab signature uses (after BEIR): corpus, queries, qrels
+ * and runs, plus the dataset that bundles them. Defined once, here.
+ *
+ * Plain objects keyed by id keep them JSON-serialisable and easy to inspect in a notebook.
+ * They are read-only in spirit: loaders return fresh objects and nothing downstream
+ * mutates them (the `Readonly` types make the compiler say so).
+ */
+
+/** A passage or document of the corpus. */
+export interface Doc {
+  readonly title: string;
+  readonly text: string;
+}
+
+/** doc id → document. */
+export type Corpus = Readonly<Record<string, Doc>>;
+
+/** A query; `answers` carries DPR's answer strings for top-k answer accuracy. */
+export interface Query {
+  readonly text: string;
+  readonly answers?: readonly string[];
+}
+
+/** query id → query. */
+export type Queries = Readonly<Record<string, Query>>;
+
+/** query id → doc id → graded relevance (integer; ≥ 1 means relevant, as trec_eval). */
+export type Qrels = Readonly<Record<string, Readonly<Record<string, number>>>>;
+
+/** query id → doc id → retrieval score (higher is better). A TREC run without ranks. */
+export type Run = Readonly<Record<string, Readonly<Record<string, number>>>>;
+
+/** query id → doc ids of hard negatives for training (DPR hard_negative_ctxs, sibling senses). */
+export type HardNegatives = Readonly<Record<string, readonly string[]>>;
+
+export type SplitName = 'train' | 'dev' | 'test';
+export const SPLIT_NAMES: readonly SplitName[] = Object.freeze(['train', 'dev', 'test']);
+
+export interface Split {
+  readonly queries: Queries;
+  readonly qrels: Qrels;
+  /** Present where the source gives hard negatives (usually train only). */
+  readonly hardNegatives?: HardNegatives;
+}
+
+/** A problem a loader saw and counted instead of failing (see LoadReport). */
+export interface LoadIssue {
+  readonly file: string;
+  /** 1-based line number, or 0 when the issue is about the file as a whole. */
+  readonly line: number;
+  readonly field: string;
+  readonly message: string;
+}
+
+/** What a loader read and what it skipped; a bad line is either an error or counted here. */
+export interface LoadReport {
+  readonly files: readonly string[];
+  readonly linesRead: number;
+  readonly issues: readonly LoadIssue[];
+  /** Counts of skipped items by kind, e.g. { "qrels:unknown-doc": 3 }. */
+  readonly skipped: Readonly<Record<string, number>>;
+}
+
+export interface RetrievalDataset {
+  /** Short name used in results rows, e.g. "wordnet-senses", "scifact". */
+  readonly name: string;
+  readonly corpus: Corpus;
+  /** Splits present in the source; at least one. */
+  readonly splits: Readonly<Partial<Record<SplitName, Split>>>;
+  /** Main metric for this dataset (e.g. "mrr@10", "ndcg@10", "accuracy@20"). */
+  readonly mainMetric: string;
+  readonly report?: LoadReport;
+}
