@@ -1,0 +1,177 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WordPieceTokenizer } from '../../src/text/index.js';
+import { parseVocabText } from '../../src/text/vocab-file.js';
+
+// Copies of ../shared/oracle/encoder/{vocab.txt,tokenizer.json,tokenizer_config.json}.
+const fixture = (name: string): Promise<string> =>
+  readFile(new URL(`../fixtures/text/${name}`, import.meta.url), 'utf8');
+const SENTENCE = "The café serves naïve crème brûlée, don't stop-believing 中国 €100.";
+
+let root: string;
+let vocabText: string;
+let tokenizerJson: {
+  normalizer: Record<string, unknown>;
+  model: Record<string, unknown> & { vocab: Record<string, number> };
+};
+let oracle: WordPieceTokenizer;
+let n = 0;
+
+/** A fresh checkpoint-like folder holding the given files. */
+async function dirWith(files: Record<string, string>): Promise<string> {
+  const dir = join(root, `ckpt${n++}`);
+  await mkdir(dir);
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  return dir;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'kalelab-text-'));
+  vocabText = await fixture('vocab.txt');
+  tokenizerJson = JSON.parse(await fixture('tokenizer.json')) as typeof tokenizerJson;
+  oracle = new WordPieceTokenizer(parseVocabText(vocabText));
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('vocabulary files', () => {
+  it('saveVocab writes vocab.txt byte for byte, and fromVocabFile reads it back', async () => {
+    const path = join(root, 'saved', 'vocab.txt');
+    await oracle.saveVocab(path);
+    expect(await readFile(path, 'utf8')).toBe(vocabText);
+    const loaded = await WordPieceTokenizer.fromVocabFile(path);
+    expect(loaded.vocab).toEqual(oracle.vocab);
+    expect(loaded.encode(SENTENCE)).toEqual(oracle.encode(SENTENCE));
+  });
+
+  it('round-trips a built vocabulary with non-ASCII tokens and keeps every id', async () => {
+    const vocab = [
+      '[PAD]',
+      '[UNK]',
+      '[CLS]',
+      '[SEP]',
+      '[MASK]',
+      'ø',
+      '##ø',
+      '中',
+      '😀',
+      '',
+      'a b',
+      '##',
+    ];
+    const path = join(root, 'odd', 'vocab.txt');
+    await new WordPieceTokenizer(vocab).saveVocab(path);
+    expect((await WordPieceTokenizer.fromVocabFile(path)).vocab).toEqual(vocab);
+    await expect(new WordPieceTokenizer([...vocab, 'x\ny']).saveVocab(path)).rejects.toThrow(
+      /token 12 "x\\ny" contains a line break/,
+    );
+  });
+
+  it('reads CRLF vocab files', () => {
+    expect(parseVocabText('[PAD]\r\n[UNK]\r\nab\r\n')).toEqual(['[PAD]', '[UNK]', 'ab']);
+    expect(parseVocabText('a\nb')).toEqual(['a', 'b']);
+  });
+});
+
+describe('WordPieceTokenizer.fromDir', () => {
+  it('loads the oracle checkpoint folder (vocab.txt + tokenizer.json + tokenizer_config.json)', async () => {
+    const dir = await dirWith({
+      'vocab.txt': vocabText,
+      'tokenizer.json': JSON.stringify(tokenizerJson),
+      'tokenizer_config.json': await fixture('tokenizer_config.json'),
+    });
+    const t = await WordPieceTokenizer.fromDir(dir);
+    expect(t.vocab).toEqual(oracle.vocab);
+    expect(t.settings).toEqual({
+      lowercase: true,
+      stripAccents: true,
+      tokenizeCjk: true,
+      maxCharsPerWord: 100,
+    });
+    expect(t.encode(SENTENCE)).toEqual(oracle.encode(SENTENCE));
+  });
+
+  it('takes the vocabulary from tokenizer.json (model.vocab) when there is no vocab.txt', async () => {
+    const t = await WordPieceTokenizer.fromDir(
+      await dirWith({ 'tokenizer.json': JSON.stringify(tokenizerJson) }),
+    );
+    expect(t.vocab).toEqual(oracle.vocab);
+    expect(t.encode(SENTENCE)).toEqual(oracle.encode(SENTENCE));
+  });
+
+  it("takes tokenizer.json's lowercase / strip_accents / max_input_chars_per_word", async () => {
+    const cased = structuredClone(tokenizerJson);
+    cased.normalizer = { ...cased.normalizer, lowercase: false, strip_accents: null };
+    cased.model = { ...cased.model, max_input_chars_per_word: 50 };
+    const t = await WordPieceTokenizer.fromDir(
+      await dirWith({ 'tokenizer.json': JSON.stringify(cased) }),
+    );
+    expect(t.settings).toEqual({
+      lowercase: false,
+      stripAccents: false,
+      tokenizeCjk: true,
+      maxCharsPerWord: 50,
+    });
+    expect(t.tokenize('Hello hello')).toEqual(['[UNK]', 'hello']);
+    const strip = structuredClone(cased);
+    strip.normalizer = { ...strip.normalizer, strip_accents: true };
+    const s = await WordPieceTokenizer.fromDir(
+      await dirWith({ 'tokenizer.json': JSON.stringify(strip) }),
+    );
+    expect(s.settings.stripAccents).toBe(true);
+    expect(s.tokenize('café Café')).toEqual(['cafe', '[UNK]']);
+  });
+
+  it('reads do_lower_case from tokenizer_config.json next to vocab.txt, and writes it with tokenizerConfig()', async () => {
+    const cased = new WordPieceTokenizer(oracle.vocab, { lowercase: false });
+    const dir = await dirWith({
+      'vocab.txt': vocabText,
+      'tokenizer_config.json': JSON.stringify(cased.tokenizerConfig()),
+    });
+    const t = await WordPieceTokenizer.fromDir(dir);
+    expect(t.settings).toEqual(cased.settings);
+    expect(t.tokenize('The the')).toEqual(['[UNK]', 'the']);
+    // Options given to fromDir win over the files.
+    expect((await WordPieceTokenizer.fromDir(dir, { lowercase: true })).tokenize('The')).toEqual([
+      'the',
+    ]);
+  });
+
+  it('refuses folders it cannot read as a BERT WordPiece tokenizer, naming the file and field', async () => {
+    await expect(WordPieceTokenizer.fromDir(await dirWith({}))).rejects.toThrow(
+      /no vocab\.txt or tokenizer\.json/,
+    );
+    const other = structuredClone(tokenizerJson);
+    other.model.vocab['[UNK]'] = 0;
+    await expect(
+      WordPieceTokenizer.fromDir(
+        await dirWith({ 'vocab.txt': vocabText, 'tokenizer.json': JSON.stringify(other) }),
+      ),
+    ).rejects.toThrow(/tokenizer\.json: model\.vocab id 0 is used by both/);
+    const bpe = { ...tokenizerJson, model: { ...tokenizerJson.model, type: 'BPE' } };
+    await expect(
+      WordPieceTokenizer.fromDir(await dirWith({ 'tokenizer.json': JSON.stringify(bpe) })),
+    ).rejects.toThrow(/model\.type is "BPE"; only "WordPiece"/);
+    const shifted = vocabText.replace('hello\n', 'hullo\n');
+    await expect(
+      WordPieceTokenizer.fromDir(
+        await dirWith({ 'vocab.txt': shifted, 'tokenizer.json': JSON.stringify(tokenizerJson) }),
+      ),
+    ).rejects.toThrow(/vocab\.txt and tokenizer\.json disagree at id 206: "hullo" vs "hello"/);
+    await expect(
+      WordPieceTokenizer.fromDir(await dirWith({ 'tokenizer.json': '{oops' })),
+    ).rejects.toThrow(/tokenizer\.json: not valid JSON/);
+    await expect(
+      WordPieceTokenizer.fromDir(
+        await dirWith({
+          'vocab.txt': vocabText,
+          'tokenizer_config.json': '{"do_lower_case":"yes"}',
+        }),
+      ),
+    ).rejects.toThrow(/tokenizer_config\.json: do_lower_case must be a boolean or null, got "yes"/);
+  });
+});
