@@ -1,5 +1,70 @@
+/**
+ * `kalelab eval-run --qrels FILE --run FILE [--metrics LIST] [--json] [--complete] [--per-query]`:
+ * reads TREC qrels and run files, scores the run with eval/metrics and prints either
+ * trec_eval-style lines (`metric \t all \t value`, 4 decimals) or, with --json,
+ * `{"aggregate": {...}, "perQuery": {...}}` at full precision. No math here.
+ */
 import type { Command } from 'commander';
-import { NotLandedError } from '../not-landed.js';
+import { evaluateRun, type Evaluation } from '../../eval/metrics.js';
+import { ALLOWED_METRICS } from '../../eval/metric-names.js';
+import { readQrels, readRun } from '../../eval/trec.js';
+
+/** Metrics printed when --metrics is not given. */
+export const DEFAULT_EVAL_METRICS: readonly string[] = Object.freeze([
+  'map',
+  'recip_rank',
+  'p@10',
+  'recall@20',
+  'recall@100',
+  'ndcg@10',
+  'success@10',
+  'mrr@10',
+  'accuracy@20',
+  'accuracy@100',
+]);
+
+export interface EvalRunArgs {
+  readonly qrels: string;
+  readonly run: string;
+  /** Comma-separated metric names (default DEFAULT_EVAL_METRICS). */
+  readonly metrics?: string;
+  readonly json?: boolean;
+  /** trec_eval -c: average trec_eval measures over every qrels query. */
+  readonly complete?: boolean;
+  /** trec_eval -q: also print one line per query and metric (plain output only). */
+  readonly perQuery?: boolean;
+}
+
+/** One trec_eval-style line: name padded to 22, tab, query id, tab, value with 4 decimals. */
+function line(name: string, qid: string, value: number): string {
+  return `${name.padEnd(22)}\t${qid}\t${value.toFixed(4)}`;
+}
+
+function formatPlain(result: Evaluation, metrics: readonly string[], perQuery: boolean): string {
+  const lines: string[] = [];
+  if (perQuery) {
+    for (const [qid, values] of Object.entries(result.perQuery).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    )) {
+      for (const [name, value] of Object.entries(values)) lines.push(line(name, qid, value));
+    }
+  }
+  for (const name of metrics) lines.push(line(name, 'all', result.aggregate[name]!));
+  return lines.join('\n') + '\n';
+}
+
+/** Runs the command and returns what it prints (the CLI writes it to stdout). */
+export async function evalRun(args: EvalRunArgs): Promise<string> {
+  const [qrels, run] = await Promise.all([readQrels(args.qrels), readRun(args.run)]);
+  const names = args.metrics === undefined ? DEFAULT_EVAL_METRICS : args.metrics.split(',');
+  const result = evaluateRun(qrels, run, names, { complete: args.complete ?? false });
+  if (args.json) {
+    return (
+      JSON.stringify({ aggregate: result.aggregate, perQuery: result.perQuery }, null, 2) + '\n'
+    );
+  }
+  return formatPlain(result, Object.keys(result.aggregate), args.perQuery ?? false);
+}
 
 export function registerEvalRun(program: Command): void {
   program
@@ -7,9 +72,11 @@ export function registerEvalRun(program: Command): void {
     .description('evaluate a TREC run file against qrels, as trec_eval does')
     .requiredOption('--qrels <file>', 'TREC qrels file (qid 0 docid grade)')
     .requiredOption('--run <file>', 'TREC run file (qid Q0 docid rank score tag)')
-    .option('--metrics <list>', 'comma-separated metric names')
+    .option('--metrics <list>', `comma-separated metric names: ${ALLOWED_METRICS}`)
     .option('--json', 'print {"aggregate": {...}, "perQuery": {...}}')
-    .action(() => {
-      throw new NotLandedError('eval-run', 'the retrieval and evaluation issue');
+    .option('--complete', 'trec_eval -c: average over all qrels queries (missing ones score 0)')
+    .option('--per-query', "trec_eval -q: also print each query's values")
+    .action(async (options: EvalRunArgs) => {
+      process.stdout.write(await evalRun(options));
     });
 }
