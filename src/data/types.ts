@@ -72,3 +72,48 @@ export interface RetrievalDataset {
   readonly mainMetric: string;
   readonly report?: LoadReport;
 }
+
+/** How a row's query encoder was made (see DESIGN.md, results.json). */
+export type ResultMethod =
+  | 'bm25'
+  | 'full'
+  | 'pruned'
+  | 'kale-kl'
+  | 'kale-mse'
+  | 'kale-cosine'
+  | 'kale-kl+mse'
+  | 'asym'
+  | 'asym+kale'
+  | 'half-depth';
+
+/** One model evaluated on one dataset: a row of results.json / results.csv. */
+export interface ResultRow {
+  readonly dataset: string;
+  readonly method: ResultMethod;
+  /** Query-encoder layers (0 for BM25). */
+  readonly queryLayers: number;
+  /** Passage-encoder layers (0 for BM25). */
+  readonly passageLayers: number;
+  /** Which layers of the original query encoder were kept, where pruned. */
+  readonly keptLayers?: readonly number[];
+  readonly metrics: Readonly<Record<string, number>>;
+  /** Query-encoder latency on the active backend (median ms), at batch 1 and 32. */
+  readonly latencyMs: { readonly batch1: number; readonly batch32: number } | null;
+  /** Full model's query-encoder latency / this one's (batch 1); null for BM25. */
+  readonly speedup: number | null;
+  /** (aligned − pruned) / (full − pruned) on the main metric; null where it does not apply. */
+  readonly recovery: number | null;
+  /** Optimiser steps spent on this row's own training or alignment. */
+  readonly trainSteps: number;
+  /** Seconds of training or alignment compute for this row (not evaluation). */
+  readonly computeSeconds: number;
+  /** Analytic query-encoder GFLOPs per query at the reference length (32 tokens). */
+  readonly queryGflops?: number;
+}
+
+export interface ResultsFile {
+  readonly backend: string;
+  readonly createdAt: string;
+  readonly machine: Readonly<Record<string, unknown>>;
+  readonly rows: readonly ResultRow[];
+}

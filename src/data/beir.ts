@@ -1,0 +1,148 @@
+/**
+ * Loads a BEIR folder: `corpus.jsonl` ({"_id", "title", "text"}), `queries.jsonl`
+ * ({"_id", "text", "metadata"?}; `metadata.answers` or `answers`, when present, are kept
+ * for answer accuracy) and `qrels/{train,dev,test}.tsv` (header `query-id corpus-id score`,
+ * integer grades). Every file is streamed line by line.
+ *
+ * A split's queries are the queries its qrels name (queries.jsonl holds all splits).
+ * Main metric nDCG@10, as in the BEIR paper. Does not download anything.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { DatasetFormatError } from './errors.js';
+import { readId, readString, readStringArray, type Where } from './fields.js';
+import { readJsonl } from './jsonl.js';
+import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from './options.js';
+import { readQrels } from './qrels.js';
+import { emptyRecord } from './records.js';
+import { LoadReportBuilder } from './report.js';
+import { buildSplit } from './split-build.js';
+import {
+  SPLIT_NAMES,
+  type Doc,
+  type Query,
+  type RetrievalDataset,
+  type Split,
+  type SplitName,
+} from './types.js';
+
+export const BEIR_MAIN_METRIC = 'ndcg@10';
+
+/** Throws unless `path` is an existing file; names it and the field "(file)". */
+export function requireFile(path: string, what: string): void {
+  if (!existsSync(path) || !statSync(path).isFile())
+    throw new DatasetFormatError(path, 0, '(file)', `${what} not found`);
+}
+
+/** Splits whose files exist, checked against the ones asked for. */
+export function chooseSplits(
+  available: readonly SplitName[],
+  wanted: readonly SplitName[] | undefined,
+  fileOf: (split: SplitName) => string,
+): SplitName[] {
+  if (wanted === undefined) {
+    if (available.length === 0)
+      throw new DatasetFormatError(
+        fileOf('test'),
+        0,
+        '(file)',
+        `no split found (looked for ${SPLIT_NAMES.map(fileOf).join(', ')})`,
+      );
+    return [...available];
+  }
+  for (const split of wanted)
+    if (!available.includes(split))
+      throw new DatasetFormatError(
+        fileOf(split),
+        0,
+        '(file)',
+        `split "${split}" not found; available: ${available.join(', ') || 'none'}`,
+      );
+  return [...wanted];
+}
+
+/** Reads a BEIR corpus.jsonl: `_id` (string or integer), `title` (default ''), `text`. */
+export async function readBeirCorpus(
+  path: string,
+  report: LoadReportBuilder,
+  options: ResolvedLoadOptions,
+): Promise<Record<string, Doc>> {
+  const corpus = emptyRecord<Doc>();
+  let count = 0;
+  await readJsonl(path, report, options, 'corpus:bad-line', (at, record) => {
+    const id = readId(at, record, '_id');
+    const doc: Doc = {
+      title: readString(at, record, 'title', ''),
+      text: readString(at, record, 'text'),
+    };
+    if (id in corpus)
+      throw new DatasetFormatError(at.file, at.line, '_id', 'duplicate document id', id);
+    corpus[id] = doc;
+    count++;
+  });
+  if (count === 0) throw new DatasetFormatError(path, 0, 'corpus', 'the corpus has no documents');
+  return corpus;
+}
+
+function readAnswers(at: Where, record: Record<string, unknown>): string[] | undefined {
+  const top = readStringArray(at, record, 'answers');
+  if (top) return top;
+  const metadata = record['metadata'];
+  if (typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata))
+    return readStringArray(at, metadata as Record<string, unknown>, 'answers', 'metadata.answers');
+  return undefined;
+}
+
+export async function readBeirQueries(
+  path: string,
+  report: LoadReportBuilder,
+  options: ResolvedLoadOptions,
+): Promise<Record<string, Query>> {
+  const queries = emptyRecord<Query>();
+  await readJsonl(path, report, options, 'queries:bad-line', (at, record) => {
+    const id = readId(at, record, '_id');
+    const text = readString(at, record, 'text');
+    const answers = readAnswers(at, record);
+    if (id in queries)
+      throw new DatasetFormatError(at.file, at.line, '_id', 'duplicate query id', id);
+    queries[id] = answers ? { text, answers } : { text };
+  });
+  return queries;
+}
+
+/** Loads the BEIR folder `dir`. */
+export async function loadBeir(dir: string, options: LoadOptions = {}): Promise<RetrievalDataset> {
+  const opts = resolveLoadOptions(options);
+  const report = new LoadReportBuilder(opts.maxIssues);
+  const qrelsFile = (split: SplitName): string => join(dir, 'qrels', `${split}.tsv`);
+  const corpusFile = join(dir, 'corpus.jsonl');
+  const queriesFile = join(dir, 'queries.jsonl');
+  requireFile(corpusFile, 'BEIR corpus.jsonl');
+  requireFile(queriesFile, 'BEIR queries.jsonl');
+  const available = SPLIT_NAMES.filter((s) => existsSync(qrelsFile(s)));
+  const splitNames = chooseSplits(available, opts.splits, qrelsFile);
+
+  const corpus = await readBeirCorpus(corpusFile, report, opts);
+  const queries = await readBeirQueries(queriesFile, report, opts);
+  const splits: Partial<Record<SplitName, Split>> = {};
+  const used = new Set<string>();
+  for (const split of splitNames) {
+    const qrels = await readQrels(qrelsFile(split), 'beir', {
+      report,
+      options: opts,
+      hasQuery: (id) => id in queries,
+      hasDoc: (id) => id in corpus,
+    });
+    splits[split] = buildSplit(qrelsFile(split), queries, qrels);
+    for (const id of Object.keys(qrels)) used.add(id);
+  }
+  const unused = Object.keys(queries).length - used.size;
+  if (unused > 0 && opts.splits === undefined) report.count('queries:no-qrels', unused);
+  return {
+    name: opts.name ?? basename(resolve(dir)),
+    corpus,
+    splits,
+    mainMetric: BEIR_MAIN_METRIC,
+    report: report.build(),
+  };
+}
