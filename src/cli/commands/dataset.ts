@@ -4,6 +4,7 @@
  * percentiles in words) as a table, or as JSON with --json. Thin: the library does the work.
  */
 import type { Command } from 'commander';
+import { basicTokenize } from '../../text/index.js';
 import {
   loadDataset,
   summarizeDataset,
@@ -73,7 +74,8 @@ export function registerDataset(program: Command): void {
         progress: defaultProgress(),
       });
       const loadSeconds = (performance.now() - started) / 1000;
-      const summary = summarizeDataset(dataset);
+      // Tokens = BERT basic tokens (words and punctuation, before WordPiece splits words).
+      const summary = summarizeDataset(dataset, { countTokens: (t) => basicTokenize(t).length });
       const issues = dataset.report?.issues ?? [];
       if (opts.json) {
         process.stdout.write(
@@ -86,7 +88,7 @@ export function registerDataset(program: Command): void {
         '',
         formatTable(summaryRows(summary)),
         '',
-        'lengths in words (letters/digits runs; WordPiece tokens run higher)',
+        'lengths in words (letters/digits runs); --json adds BERT basic-token lengths (queryTokens, docTokens)',
       ];
       if (summary.load) {
         const skipped = Object.entries(summary.load.skipped);
