@@ -1,0 +1,332 @@
+/**
+ * KALE: align a pruned query encoder (student) to the unpruned one (teacher, frozen) on
+ * queries only, by a loss between their pooled embeddings. This file is the loop: targets,
+ * batches, AdamW with a linear schedule, progress, checkpoints, and the frozen-state checks.
+ * The math lives in losses/ (pure functions of embeddings).
+ *
+ * The student is trained in place (its variables are updated) and returned. The teacher is
+ * never written; its fingerprint is taken before and after and a change throws
+ * (FrozenStateError), as does a change of the passage index when `hooks.indexFingerprint` is
+ * given. Only the student's trainable variables are optimised.
+ *
+ * It does not prune (prune-strategies.ts), evaluate, or save the final student (saveEncoder).
+ *
+ * Example:
+ *
+ *     const student = pruneQueryEncoder(teacher, 2).encoder;
+ *     const { history } = await alignQueryEncoder(teacher, student, trainQueries, tokenizer,
+ *       { loss: 'kl', steps: 200 }, { progress: defaultProgress() });
+ */
+import * as tf from '@tensorflow/tfjs';
+import { embed, encoderFlops, toTokenBatch, type Encoder } from '../model/index.js';
+import { AdamW, learningRateAt } from '../train/index.js';
+import { hashString, silentProgress, type ProgressSink } from '../util/index.js';
+import { batchesPerEpoch, randomPartners, stepIndices } from './batch-order.js';
+import {
+  restoreAlignCheckpoint,
+  saveAlignCheckpoint,
+  CHECKPOINT_VERSION,
+  type RunIdentity,
+} from './checkpoint.js';
+import { assertSeparateEncoders, freezeCheck } from './guard.js';
+import { alignmentLoss, kaleReferenceLoss, type PairLoss } from './losses/index.js';
+import {
+  numericOptionsKey,
+  resolveKaleOptions,
+  type KaleOptions,
+  type ResolvedKaleOptions,
+} from './options.js';
+import {
+  onDemandTargets,
+  precomputeTargets,
+  type QueryTokenizer,
+  type TargetSource,
+} from './teacher-targets.js';
+
+export interface AlignStepInfo {
+  /** Steps finished, this one included (1-based). */
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly loss: number;
+  /** Learning rate used for this step. */
+  readonly lr: number;
+}
+
+export interface AlignHooks {
+  /** Progress of the steps (label "kale"). Default: silent. */
+  readonly progress?: ProgressSink;
+  /**
+   * A fingerprint of the passage index (e.g. a hash of its vectors). Called before and after;
+   * alignment throws FrozenStateError when the two differ.
+   */
+  readonly indexFingerprint?: () => string | Promise<string>;
+  /** Called after every step (for plots, logging, tests). An exception stops the run. */
+  readonly onStep?: (info: AlignStepInfo) => void;
+  /** Stops after the current step; a checkpoint is written first when checkpointDir is set. */
+  readonly signal?: AbortSignal;
+}
+
+export interface AlignResult {
+  /** The student, trained in place (the same object that was passed in). */
+  readonly student: Encoder;
+  /** Loss of every step, from step 1 (including steps restored from a checkpoint). */
+  readonly history: readonly number[];
+  /** Optimiser steps finished (= history.length). */
+  readonly steps: number;
+  readonly totalSteps: number;
+  /** Query examples seen by the student, own queries only (random second queries not counted). */
+  readonly examples: number;
+  /** Wall seconds of alignment over all sessions (steps, plus this session's teacher targets). */
+  readonly seconds: number;
+  /** Seconds spent on teacher targets in this session. */
+  readonly teacherSeconds: number;
+  /**
+   * Compute over all sessions, in FLOPs of matrix products (model/flops.ts): 3× the student's
+   * forward per step (forward + backward) plus the teacher's forward passes. Comparable with
+   * training compute counted the same way.
+   */
+  readonly flops: number;
+  /** False when stopped early by `hooks.signal`. */
+  readonly completed: boolean;
+  /** The step a checkpoint was resumed from, 0 for a fresh run. */
+  readonly resumedFromStep: number;
+  readonly teacherFingerprint: string;
+  readonly teacherTargets: 'precomputed' | 'per-batch';
+  /** The options used, defaults filled in. */
+  readonly options: ResolvedKaleOptions;
+}
+
+function pairLoss(o: ResolvedKaleOptions): PairLoss {
+  return alignmentLoss(o.loss, { temperature: o.temperature, mseWeight: o.mseWeight });
+}
+
+function chooseTargets(
+  teacher: Encoder,
+  tokenizer: QueryTokenizer,
+  queries: readonly string[],
+  o: ResolvedKaleOptions,
+): TargetSource {
+  const mib = (queries.length * teacher.config.hiddenSize * 4) / 2 ** 20;
+  const precompute =
+    o.teacherTargets === 'precompute' ||
+    (o.teacherTargets === 'auto' && mib <= o.precomputeLimitMiB);
+  return precompute
+    ? precomputeTargets(teacher, tokenizer, queries, o.maxLength, o.pooling, o.batchSize)
+    : onDemandTargets(teacher, tokenizer, queries, o.maxLength, o.pooling);
+}
+
+/** Named trainable variables of the student, sorted by name (what AdamW updates). */
+function namedTrainable(student: Encoder): Array<{ name: string; variable: tf.Variable }> {
+  return [...student.weights.entries()]
+    .filter(([, v]) => v.trainable)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, variable]) => ({ name, variable }));
+}
+
+interface StepContext {
+  readonly student: Encoder;
+  readonly tokenizer: QueryTokenizer;
+  readonly queries: readonly string[];
+  readonly targets: TargetSource;
+  readonly loss: PairLoss;
+  readonly options: ResolvedKaleOptions;
+  readonly params: ReadonlyArray<{ name: string; variable: tf.Variable }>;
+  /** tf.Variable.name → weight name, to hand AdamW named gradients. */
+  readonly nameOf: ReadonlyMap<string, string>;
+  readonly optimizer: AdamW;
+}
+
+/**
+ * One optimiser step on the queries of `step`; returns the loss and the student's FLOPs
+ * (forward + backward ≈ 3× forward). Leaves no tensors behind.
+ */
+function alignStep(ctx: StepContext, step: number, lr: number): { loss: number; flops: number } {
+  const o = ctx.options;
+  const n = ctx.queries.length;
+  const own = stepIndices(o.seed, step, n, o.batchSize, o.dropLast);
+  const reference = o.objective === 'reference';
+  const partners = reference ? randomPartners(o.seed, step, own, n) : [];
+  const B = own.length;
+  let flops = 0;
+  const lossValue = tf.tidy(() => {
+    // Teacher targets: constants, computed outside the gradient tape.
+    const tOwn = ctx.targets.rows(own); // [B, H]
+    const tRandom = reference ? ctx.targets.rows(partners) : undefined; // [B, H]
+    // Own and random queries go through the student as one batch of 2B rows.
+    const texts = [...own, ...partners].map((i) => ctx.queries[i]!);
+    const encoded = ctx.tokenizer.encodeBatch(texts, { maxLength: o.maxLength });
+    flops = 3 * encoderFlops(ctx.student.config, encoded.batchSize, encoded.seqLen);
+    const tokens = toTokenBatch(encoded); // [B or 2B, L]
+    const { value, grads } = tf.variableGrads(
+      () => {
+        const s = embed(ctx.student, tokens, o.pooling); // [B or 2B, H]
+        const sOwn = tf.slice(s, [0, 0], [B, -1]) as tf.Tensor2D; // [B, H]
+        if (!reference) return ctx.loss(sOwn, tOwn);
+        const sRandom = tf.slice(s, [B, 0], [B, -1]) as tf.Tensor2D; // [B, H]
+        return kaleReferenceLoss(
+          { student: sOwn, teacher: tOwn },
+          { student: sRandom, teacher: tRandom! },
+          { queryWeight: o.queryWeight, randomQueryWeight: o.randomQueryWeight, base: ctx.loss },
+        );
+      },
+      ctx.params.map((p) => p.variable),
+    );
+    const named = new Map<string, tf.Tensor>();
+    for (const [varName, g] of Object.entries(grads)) named.set(ctx.nameOf.get(varName)!, g);
+    ctx.optimizer.applyGradients(named, lr);
+    return value;
+  });
+  const loss = lossValue.dataSync()[0]!;
+  lossValue.dispose();
+  if (!Number.isFinite(loss)) {
+    throw new Error(
+      `alignQueryEncoder: loss is ${loss} at step ${step + 1}; lower lr or check the inputs`,
+    );
+  }
+  return { loss, flops };
+}
+
+/**
+ * Aligns `student` to `teacher` on `queries`; see the file header. Resumes from
+ * `options.checkpointDir` when it holds a checkpoint of the same run.
+ */
+export async function alignQueryEncoder(
+  teacher: Encoder,
+  student: Encoder,
+  queries: readonly string[],
+  tokenizer: QueryTokenizer,
+  options: KaleOptions = {},
+  hooks: AlignHooks = {},
+): Promise<AlignResult> {
+  const o = resolveKaleOptions(options);
+  if (queries.length === 0) throw new Error('alignQueryEncoder: queries is empty');
+  queries.forEach((q, i) => {
+    if (typeof q !== 'string')
+      throw new Error(`alignQueryEncoder: queries[${i}] is not a string: ${String(q)}`);
+  });
+  assertSeparateEncoders(teacher, student);
+  const progress = hooks.progress ?? silentProgress;
+  const frozen = await freezeCheck(teacher, hooks.indexFingerprint);
+
+  const perEpoch = batchesPerEpoch(queries.length, o.batchSize, o.dropLast);
+  const totalSteps = o.steps ?? o.epochs * perEpoch;
+  if (o.warmupSteps > totalSteps) {
+    throw new Error(
+      `KaleOptions.warmupSteps: ${o.warmupSteps} exceeds the run's ${totalSteps} steps`,
+    );
+  }
+  const schedule = { peakLr: o.lr, warmupSteps: o.warmupSteps, totalSteps };
+  const params = namedTrainable(student);
+  if (params.length === 0)
+    throw new Error('alignQueryEncoder: the student has no trainable variables');
+  const optimizer = new AdamW(params, { weightDecay: o.weightDecay });
+  const identity: RunIdentity = {
+    optionsKey: numericOptionsKey(o),
+    teacherFingerprint: frozen.teacherFingerprint,
+    queriesHash: `${queries.length}:${hashString(queries.join('\u0000')).toString(16)}`,
+    queryCount: queries.length,
+  };
+
+  try {
+    let history: number[] = [];
+    let priorSeconds = 0;
+    let priorFlops = 0;
+    if (o.checkpointDir !== undefined) {
+      const restored = await restoreAlignCheckpoint(o.checkpointDir, identity, student, optimizer);
+      if (restored) {
+        history = [...restored.history];
+        priorSeconds = restored.seconds;
+        priorFlops = restored.flops;
+      }
+    }
+    const resumedFromStep = history.length;
+
+    const t0 = performance.now();
+    const targets = chooseTargets(teacher, tokenizer, queries, o);
+    const teacherSeconds = (performance.now() - t0) / 1000;
+    let studentFlops = 0;
+    const flopsSoFar = (): number => priorFlops + studentFlops + targets.flops();
+    const ctx: StepContext = {
+      student,
+      tokenizer,
+      queries,
+      targets,
+      loss: pairLoss(o),
+      options: o,
+      params,
+      nameOf: new Map(params.map((p) => [p.variable.name, p.name])),
+      optimizer,
+    };
+
+    const save = async (): Promise<void> => {
+      if (o.checkpointDir === undefined) return;
+      await saveAlignCheckpoint(
+        o.checkpointDir,
+        {
+          version: CHECKPOINT_VERSION,
+          ...identity,
+          step: history.length,
+          totalSteps,
+          history,
+          seconds: priorSeconds + (performance.now() - t0) / 1000,
+          flops: flopsSoFar(),
+        },
+        student,
+        optimizer,
+      );
+    };
+
+    let completed = true;
+    for (let step = history.length; step < totalSteps; step++) {
+      const lr = learningRateAt(schedule, step);
+      const { loss, flops } = alignStep(ctx, step, lr);
+      studentFlops += flops;
+      history.push(loss);
+      progress({
+        label: 'kale',
+        done: step + 1,
+        total: totalSteps,
+        detail: `loss ${loss.toPrecision(4)}`,
+      });
+      hooks.onStep?.({ step: step + 1, totalSteps, loss, lr });
+      const last = step + 1 === totalSteps;
+      if (hooks.signal?.aborted && !last) {
+        await save();
+        completed = false;
+        break;
+      }
+      if ((step + 1) % o.checkpointEvery === 0 || last) await save();
+    }
+    const seconds = priorSeconds + (performance.now() - t0) / 1000;
+
+    await frozen.verify();
+    return {
+      student,
+      history,
+      steps: history.length,
+      totalSteps,
+      examples: examplesSeen(history.length, queries.length, o),
+      seconds,
+      teacherSeconds,
+      flops: flopsSoFar(),
+      completed,
+      resumedFromStep,
+      teacherFingerprint: frozen.teacherFingerprint,
+      teacherTargets: targets.precomputed ? 'precomputed' : 'per-batch',
+      options: o,
+    };
+  } finally {
+    optimizer.dispose();
+  }
+}
+
+/** Own-query examples in the first `steps` steps. */
+function examplesSeen(steps: number, count: number, o: ResolvedKaleOptions): number {
+  let total = 0;
+  const perEpoch = batchesPerEpoch(count, o.batchSize, o.dropLast);
+  for (let s = 0; s < steps; s++) {
+    const within = s % perEpoch;
+    total += Math.min(o.batchSize, count - within * o.batchSize);
+  }
+  return total;
+}
