@@ -47,3 +47,21 @@ export {
   TrecFormatError,
   type WriteRunOptions,
 } from './trec.js';
+export {
+  evaluateDense,
+  evaluateBm25,
+  scoreRun,
+  datasetMetrics,
+  evaluationSplit,
+  judgedQueries,
+  STANDARD_METRICS,
+  DEFAULT_DEPTH,
+  type DenseEvalOptions,
+  type Bm25EvalOptions,
+  type DatasetEvaluation,
+} from './evaluate-dataset.js';
+export {
+  queryEncoderLatency,
+  type QueryLatency,
+  type QueryLatencyOptions,
+} from './query-latency.js';

@@ -1,0 +1,189 @@
+/**
+ * Per-dataset evaluation: a query encoder plus a passage index (or BM25) on one split of a
+ * dataset → a run and the dataset's metrics. The index is an input, never built here: the
+ * passage side is encoded once (retrieval/index-store) and shared by every query encoder.
+ *
+ * Metrics per dataset: its main metric first, then mrr@10, ndcg@10, recall@100 and
+ * accuracy@20/100. `accuracy@K` is DPR's answer-string accuracy when the split's queries
+ * carry answers (DPR-format data), else the qrels-based top-k accuracy (a relevant
+ * document in the top K, over queries with one) — see metrics.ts and answers.ts.
+ */
+import type { Queries, Qrels, RetrievalDataset, Run, Split, SplitName } from '../data/types.js';
+import type { DenseIndex } from '../retrieval/index-store.js';
+import { searchTopK, topKToRun } from '../retrieval/search.js';
+import type { Bm25Index } from '../retrieval/bm25.js';
+import { embedTexts, type Encoder, type Pooling } from '../model/index.js';
+import type { WordPieceTokenizer } from '../text/index.js';
+import { silentProgress, type ProgressSink } from '../util/progress.js';
+import { answerAccuracy } from './answers.js';
+import { evaluateRun } from './metrics.js';
+import { parseMetric } from './metric-names.js';
+
+export const STANDARD_METRICS: readonly string[] = Object.freeze([
+  'mrr@10',
+  'ndcg@10',
+  'recall@100',
+  'accuracy@20',
+  'accuracy@100',
+]);
+
+/** Retrieval depth of every run: enough for recall@100 and accuracy@100. */
+export const DEFAULT_DEPTH = 100;
+
+/** The metrics reported for `dataset`: its main metric first, then the standard set. */
+export function datasetMetrics(dataset: Pick<RetrievalDataset, 'mainMetric'>): string[] {
+  return [...new Set([dataset.mainMetric, ...STANDARD_METRICS])];
+}
+
+/** The split to evaluate on, or a clear error naming the ones that exist. */
+export function evaluationSplit(dataset: RetrievalDataset, split: SplitName): Split {
+  const found = dataset.splits[split];
+  if (!found) {
+    throw new Error(
+      `dataset "${dataset.name}" has no "${split}" split (has: ${Object.keys(dataset.splits).join(', ')})`,
+    );
+  }
+  return found;
+}
+
+/** Queries with at least one qrels entry (the ones that can be scored), in id order. */
+export function judgedQueries(split: Split, limit?: number): Queries {
+  const ids = Object.keys(split.queries)
+    .filter((id) => Object.hasOwn(split.qrels, id))
+    .sort();
+  const kept = limit === undefined ? ids : ids.slice(0, limit);
+  return Object.fromEntries(kept.map((id) => [id, split.queries[id]!]));
+}
+
+/** Scores `run` with `metrics`; accuracy@K comes from answer strings where queries have them. */
+export function scoreRun(
+  dataset: RetrievalDataset,
+  queries: Queries,
+  qrels: Qrels,
+  run: Run,
+  metrics: readonly string[] = datasetMetrics(dataset),
+): Record<string, number> {
+  const withAnswers = Object.values(queries).some((q) => (q.answers?.length ?? 0) > 0);
+  const accuracyKs = metrics
+    .map((m) => parseMetric(m))
+    .filter((s) => s.family === 'accuracy')
+    .map((s) => s.k!);
+  const qrelsMetrics = withAnswers
+    ? metrics.filter((m) => parseMetric(m).family !== 'accuracy')
+    : metrics;
+  const scopedQrels = Object.fromEntries(
+    Object.keys(queries)
+      .filter((id) => Object.hasOwn(qrels, id))
+      .map((id) => [id, qrels[id]!]),
+  );
+  const out: Record<string, number> = {};
+  const evaluation = evaluateRun(scopedQrels, run, qrelsMetrics, { complete: true });
+  for (const m of qrelsMetrics)
+    out[parseMetric(m).name] = evaluation.aggregate[parseMetric(m).name]!;
+  if (withAnswers && accuracyKs.length > 0) {
+    const acc = answerAccuracy(queries, run, dataset.corpus, accuracyKs);
+    Object.assign(out, acc.aggregate);
+  }
+  // Keep the caller's order, main metric first.
+  return Object.fromEntries(metrics.map((m) => [parseMetric(m).name, out[parseMetric(m).name]!]));
+}
+
+export interface DenseEvalOptions {
+  /** Split to evaluate (default 'test'). */
+  readonly split?: SplitName;
+  /** Documents retrieved per query (default 100). */
+  readonly depth?: number;
+  /** Query tokens incl. specials (default 32, the paper's). */
+  readonly maxLength?: number;
+  /** 'cls' (default) or 'mean'. */
+  readonly pooling?: Pooling;
+  /** Evaluate only the first N judged queries (by id), for quick runs. */
+  readonly maxQueries?: number;
+  readonly metrics?: readonly string[];
+  readonly progress?: ProgressSink;
+}
+
+export interface DatasetEvaluation {
+  readonly metrics: Record<string, number>;
+  readonly run: Run;
+  readonly numQueries: number;
+  /** Seconds spent encoding queries and searching. */
+  readonly seconds: number;
+}
+
+/** Encodes the split's queries with `queryEncoder` and searches `index` exactly. */
+export function evaluateDense(
+  queryEncoder: Encoder,
+  tokenizer: WordPieceTokenizer,
+  index: DenseIndex,
+  dataset: RetrievalDataset,
+  options: DenseEvalOptions = {},
+): DatasetEvaluation {
+  const started = performance.now();
+  const split = evaluationSplit(dataset, options.split ?? 'test');
+  const queries = judgedQueries(split, options.maxQueries);
+  const ids = Object.keys(queries);
+  if (queryEncoder.config.hiddenSize !== index.dim) {
+    throw new Error(
+      `evaluateDense: query encoder has hidden size ${queryEncoder.config.hiddenSize}, the index ${index.dim}`,
+    );
+  }
+  const vectors = embedTexts(
+    queryEncoder,
+    tokenizer,
+    ids.map((id) => queries[id]!.text),
+    {
+      maxLength: Math.min(options.maxLength ?? 32, queryEncoder.config.maxPositionEmbeddings),
+      pooling: options.pooling ?? 'cls',
+      progress: options.progress ?? silentProgress,
+      label: 'encode queries',
+    },
+  );
+  const top = searchTopK(vectors, index.vectors, index.dim, options.depth ?? DEFAULT_DEPTH);
+  const run = topKToRun(top, ids, index.ids);
+  const metrics = scoreRun(
+    dataset,
+    queries,
+    split.qrels,
+    run,
+    options.metrics ?? datasetMetrics(dataset),
+  );
+  return { metrics, run, numQueries: ids.length, seconds: (performance.now() - started) / 1000 };
+}
+
+export interface Bm25EvalOptions {
+  readonly split?: SplitName;
+  readonly depth?: number;
+  readonly maxQueries?: number;
+  readonly metrics?: readonly string[];
+  readonly progress?: ProgressSink;
+}
+
+/** The BM25 baseline on the same split and metrics as evaluateDense. */
+export function evaluateBm25(
+  bm25: Bm25Index,
+  dataset: RetrievalDataset,
+  options: Bm25EvalOptions = {},
+): DatasetEvaluation {
+  const started = performance.now();
+  const split = evaluationSplit(dataset, options.split ?? 'test');
+  const queries = judgedQueries(split, options.maxQueries);
+  const run = bm25.searchAll(
+    queries,
+    options.depth ?? DEFAULT_DEPTH,
+    options.progress ?? silentProgress,
+  );
+  const metrics = scoreRun(
+    dataset,
+    queries,
+    split.qrels,
+    run,
+    options.metrics ?? datasetMetrics(dataset),
+  );
+  return {
+    metrics,
+    run,
+    numQueries: Object.keys(queries).length,
+    seconds: (performance.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Results rows as flat table rows (for the terminal, report.html and notebooks), the
+ * plain-text table `kalelab walkthrough` prints, and the report's sections.
+ */
+import type { ResultRow } from '../data/types.js';
+import { speedupQualityFigure, type ReportSection } from '../report/index.js';
+
+/** One flat record per row: metrics as columns, latency and compute after them. */
+export function flatRows(
+  rows: readonly ResultRow[],
+): Array<Record<string, string | number | null>> {
+  const metricNames = [...new Set(rows.flatMap((r) => Object.keys(r.metrics)))];
+  return rows.map((r) => ({
+    dataset: r.dataset,
+    method: r.method,
+    'q/p layers': r.method === 'bm25' ? '-' : `${r.queryLayers}/${r.passageLayers}`,
+    ...Object.fromEntries(metricNames.map((m) => [m, r.metrics[m] ?? null])),
+    'ms (b=1)': r.latencyMs?.batch1 ?? null,
+    'ms (b=32)': r.latencyMs?.batch32 ?? null,
+    speedup: r.speedup,
+    recovery: r.recovery,
+    steps: r.trainSteps,
+    'compute s': r.computeSeconds,
+  }));
+}
+
+/** A fixed-width text table of `rows` (numbers to 3 decimals, '-' for null). */
+export function formatResultsTable(
+  rows: readonly ResultRow[],
+  metrics?: readonly string[],
+): string {
+  const flat = flatRows(rows);
+  if (flat.length === 0) return '(no rows)';
+  const keep = (key: string) =>
+    metrics === undefined ||
+    !rows.some((r) => Object.hasOwn(r.metrics, key)) ||
+    metrics.includes(key);
+  const columns = Object.keys(flat[0]!).filter(keep);
+  const cell = (v: unknown) =>
+    v === null || v === undefined
+      ? '-'
+      : typeof v === 'number'
+        ? Number.isInteger(v)
+          ? String(v)
+          : v.toFixed(3)
+        : String(v);
+  const table = [columns, ...flat.map((r) => columns.map((c) => cell(r[c])))];
+  const widths = columns.map((_, i) => Math.max(...table.map((line) => line[i]!.length)));
+  return table
+    .map((line, li) => {
+      const text = line
+        .map((v, i) => (i < 3 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!)))
+        .join('  ');
+      return li === 0 ? `${text}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : text;
+    })
+    .join('\n');
+}
+
+/** The report's sections for `rows`: per dataset a table and the speedup-quality chart. */
+export function reportSections(
+  rows: readonly ResultRow[],
+  mainMetrics: Readonly<Record<string, string>>,
+): ReportSection[] {
+  const datasets = [...new Set(rows.map((r) => r.dataset))];
+  const sections: ReportSection[] = [];
+  for (const dataset of datasets) {
+    const own = rows.filter((r) => r.dataset === dataset);
+    const metric = mainMetrics[dataset] ?? Object.keys(own[0]!.metrics)[0]!;
+    sections.push({
+      heading: `${dataset}: quality against query-encoder speedup`,
+      text:
+        `Main metric ${metric} on the test split. Speedup is the full model's query-encoder ` +
+        `latency at batch 1 divided by each model's. Recovery is the share of the quality that ` +
+        `pruning lost which alignment won back: (aligned − pruned) / (full − pruned).`,
+      table: flatRows(own),
+      tableOptions: { pageSize: 0 },
+      figure: speedupQualityFigure(own, { metric, title: `${dataset}: ${metric} vs speedup` }),
+    });
+  }
+  return sections;
+}

@@ -1,0 +1,106 @@
+/**
+ * `kalelab walkthrough` and `kalelab experiment` as library calls: load datasets, run the
+ * grid on each, keep results.json / results.csv current after every row, and write
+ * report.html at the end. A rerun with the same `out` skips finished rows.
+ */
+import { join } from 'node:path';
+import { loadDataset } from '../data/index.js';
+import type { ResultRow, ResultsFile } from '../data/types.js';
+import { activeBackend, initBackend } from '../backend/index.js';
+import { writeHtmlReport } from '../report/index.js';
+import { defaultProgress, type ProgressSink } from '../util/index.js';
+import { runGrid, type GridHooks } from './grid.js';
+import { gridOptions, type GridOptions, type GridPresetName } from './options.js';
+import { machineInfo, mergeRow, readResults, writeResults } from './results-io.js';
+import { reportSections } from './summary.js';
+
+export interface ExperimentOptions {
+  /** Dataset specs, KIND:PATH (see data/spec.ts). */
+  readonly datasets: readonly string[];
+  /** Output folder for results.json, results.csv, report.html and the models. */
+  readonly out: string;
+  /** Grid preset (default 'quick'). */
+  readonly preset?: GridPresetName;
+  /** Overrides of the preset. */
+  readonly grid?: Partial<GridOptions>;
+  /** A Hugging Face checkpoint every trained model starts from. */
+  readonly init?: string;
+  readonly progress?: ProgressSink;
+  readonly log?: (line: string) => void;
+  readonly hooks?: Omit<GridHooks, 'progress' | 'log' | 'onRow'>;
+}
+
+export interface ExperimentResult {
+  readonly results: ResultsFile;
+  readonly paths: { readonly json: string; readonly csv: string; readonly report: string };
+  readonly seconds: number;
+}
+
+/** Runs the grid on every dataset; see the file header. */
+export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
+  const started = performance.now();
+  const backend = activeBackend() ?? (await initBackend());
+  const paths = {
+    json: join(options.out, 'results.json'),
+    csv: join(options.out, 'results.csv'),
+    report: join(options.out, 'report.html'),
+  };
+  const previous = await readResults(paths.json);
+  let rows: ResultRow[] = [...(previous?.rows ?? [])];
+  const save = async () => {
+    const file: ResultsFile = {
+      backend: backend.name,
+      createdAt: previous?.createdAt ?? new Date().toISOString(),
+      machine: { ...machineInfo(), backendThreads: backend.threads, simd: backend.simd },
+      rows,
+    };
+    await writeResults(paths.json, paths.csv, file);
+    return file;
+  };
+  const grid = gridOptions(options.preset ?? 'quick', options.grid);
+  const mainMetrics: Record<string, string> = {};
+  const log = options.log ?? (() => {});
+  for (const spec of options.datasets) {
+    log(`loading ${spec}`);
+    const dataset = await loadDataset(spec);
+    mainMetrics[dataset.name] = dataset.mainMetric;
+    await runGrid(
+      dataset,
+      grid,
+      { out: options.out, done: rows, ...(options.init ? { init: options.init } : {}) },
+      {
+        ...options.hooks,
+        progress: options.progress ?? defaultProgress(),
+        log,
+        onRow: async (row) => {
+          rows = mergeRow(rows, row);
+          await save();
+          log(
+            `  row ${row.dataset} ${row.method} q${row.queryLayers}: ${formatMain(row, dataset.mainMetric)}`,
+          );
+        },
+      },
+    );
+  }
+  const results = await save();
+  await writeHtmlReport(paths.report, {
+    title: 'kalelab: quick dense retrievers consume KALE',
+    subtitle: `backend ${backend.name}, ${new Date().toISOString()}`,
+    sections: reportSections(results.rows, mainMetrics),
+  });
+  return { results, paths, seconds: (performance.now() - started) / 1000 };
+}
+
+function formatMain(row: ResultRow, metric: string): string {
+  const value = row.metrics[metric];
+  const speed = row.speedup === null ? '' : `, ${row.speedup.toFixed(2)}x`;
+  return `${metric} ${value === undefined ? '-' : value.toFixed(4)}${speed}`;
+}
+
+/** The walkthrough's datasets: wordnet-senses, plus wordnet-definitions unless quick. */
+export function walkthroughDatasets(quick: boolean): string[] {
+  const size = quick ? 'quick' : 'full';
+  return quick
+    ? [`wordnet-senses:${size}`]
+    : [`wordnet-senses:${size}`, `wordnet-definitions:${size}`];
+}
