@@ -65,3 +65,17 @@ export {
   type QueryLatency,
   type QueryLatencyOptions,
 } from './query-latency.js';
+export {
+  benchQueryEncoder,
+  benchSearch,
+  BERT_BASE_SHAPE,
+  type QueryEncoderBench,
+  type QueryEncoderBenchOptions,
+  type SearchBench,
+} from './benchmarks.js';
+export {
+  benchTraining,
+  TRAINING_SHAPES,
+  type TrainingBench,
+  type TrainingShape,
+} from './bench-training.js';

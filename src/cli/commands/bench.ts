@@ -1,12 +1,91 @@
 import type { Command } from 'commander';
-import { NotLandedError } from '../not-landed.js';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { initBackend } from '../../backend/index.js';
+import {
+  BERT_BASE_SHAPE,
+  TRAINING_SHAPES,
+  benchQueryEncoder,
+  benchSearch,
+  benchTraining,
+} from '../../eval/index.js';
+
+/** PyTorch / numpy peers from bench/peers.py, when a Python with torch is present. */
+function peers(quick: boolean): Record<string, unknown> {
+  const script = fileURLToPath(new URL('../../../bench/peers.py', import.meta.url));
+  const python = process.env['KALELAB_PYTHON'] ?? '/usr/bin/python3';
+  if (!existsSync(script) || !existsSync(python)) return { note: 'no Python with torch found' };
+  try {
+    const out = execFileSync(python, [script, ...(quick ? ['--quick'] : [])], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 600_000,
+    });
+    return JSON.parse(out) as Record<string, unknown>;
+  } catch (error) {
+    return { note: `peers not measured: ${(error as Error).message.split('\n')[0]}` };
+  }
+}
 
 export function registerBench(program: Command): void {
   program
     .command('bench')
-    .description('latency and throughput benchmarks on the active backend')
+    .description(
+      'latency and throughput benchmarks on the active backend (and PyTorch peers if installed)',
+    )
     .option('--json', 'print JSON')
-    .action(() => {
-      throw new NotLandedError('bench', 'the retrieval and evaluation issue');
+    .option('--quick', 'fewer runs and a smaller search matrix (a smoke run)')
+    .option('--no-peers', 'skip the PyTorch / numpy peers')
+    .action(async (opts: { json?: boolean; quick?: boolean; peers?: boolean }) => {
+      const backend = await initBackend();
+      const quick = Boolean(opts.quick);
+      const log = (line: string) => process.stderr.write(line + '\n');
+      log('query encoder (BERT-base width, batch 1, 32 tokens) ...');
+      const queryEncoder = await benchQueryEncoder({
+        runs: quick ? 3 : 20,
+        warmup: quick ? 1 : 3,
+        ...(quick ? { depths: [12, 2] } : {}),
+      });
+      log('training ...');
+      // BERT-base training (weights, gradients and AdamW moments: ~1.8 GB even tied) does not
+      // fit the wasm heap; it is measured on the native backend only.
+      const training = TRAINING_SHAPES.map((s) =>
+        s.preset === 'bert-base' && backend.name === 'wasm'
+          ? {
+              preset: s.preset,
+              note: 'not measured: exceeds the wasm heap; use the tensorflow backend',
+            }
+          : benchTraining(s, quick ? 1 : 3),
+      );
+      log('search ...');
+      const search = benchSearch(quick ? { docs: 10_000, queries: 64 } : {});
+      const report = {
+        backend: backend.name,
+        threads: backend.threads,
+        queryEncoder,
+        training,
+        search,
+        peers: opts.peers === false ? {} : peers(quick),
+      };
+      if (opts.json) {
+        process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+        return;
+      }
+      const lines = [
+        `backend ${backend.name}, ${backend.threads} thread(s); query encoder ${BERT_BASE_SHAPE.hiddenSize} hidden`,
+        ...queryEncoder.map(
+          (r) =>
+            `  query encoder ${String(r.layers).padStart(2)} layers  batch ${r.batch}: ${r.medianMs} ms median, ${r.p90Ms} ms p90, ${r.gflops} GFLOP/s`,
+        ),
+        ...training.map((t) =>
+          'note' in t
+            ? `  training ${t.preset.padEnd(9)} ${t.note}`
+            : `  training ${t.preset.padEnd(9)} ${t.secondsPerStep} s/step, ${t.examplesPerSecond} examples/s, ${t.tokensPerSecond} tokens/s, ${t.gflops} GFLOP/s`,
+        ),
+        `  search ${search.docs} x ${search.dim}: ${search.queriesPerSecond} queries/s, ${search.gflops} GFLOP/s`,
+        `  peers: ${JSON.stringify(report.peers)}`,
+      ];
+      process.stdout.write(lines.join('\n') + '\n');
     });
 }
