@@ -1,0 +1,193 @@
+/**
+ * Training checkpoints: everything a run needs to continue exactly where it stopped.
+ *
+ * `<checkpointDir>/checkpoint/` holds
+ *   query/, passage/          Hugging Face checkpoints of both encoders (saveEncoder, F32)
+ *   dual.json                 tied flag and depths
+ *   optimizer.json + .bin     AdamW step and moments (m then v per parameter, float32 LE)
+ *   trainer-state.json        step, data position, loss history, the options that must match
+ *   COMPLETE                  written last: a folder without it is never read
+ * The folder is written under a temporary name and renamed into place (writeDirAtomic), so
+ * a crash (even SIGKILL) leaves the previous checkpoint or the new one. If a crash falls
+ * between the two renames of writeDirAtomic, `readTrainCheckpoint` picks up the complete
+ * temporary sibling. Only the latest checkpoint is kept.
+ *
+ * It does not decide when to checkpoint (trainer.ts does).
+ */
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { WordPieceTokenizer } from '../text/index.js';
+import { writeDirAtomic, writeFileAtomic, writeJsonAtomic } from '../util/index.js';
+import type { BatchPosition } from './batches.js';
+import { loadDualEncoder, writeDualInto, type DualEncoder } from './dual-encoder.js';
+import type { AdamWState } from './optimizer.js';
+
+/** One optimiser step of the loss history (what notebooks plot). */
+export interface StepRecord {
+  /** Optimiser steps done, from 1. */
+  readonly step: number;
+  /** Mean contrastive loss over the step's micro-batches. */
+  readonly loss: number;
+  /** Learning rate used for this update. */
+  readonly lr: number;
+  /** Global gradient norm before clipping. */
+  readonly gradNorm: number;
+  /** Wall seconds of training so far (across resumes). */
+  readonly seconds: number;
+}
+
+export interface TrainerState {
+  readonly format: 'kalelab-train-state';
+  readonly version: 1;
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly position: BatchPosition;
+  readonly history: readonly StepRecord[];
+  /** Options that must be equal on resume (seed, batch size, schedule…). */
+  readonly fingerprint: Readonly<Record<string, unknown>>;
+}
+
+export const CHECKPOINT_SUBDIR = 'checkpoint';
+const COMPLETE = 'COMPLETE';
+
+/** Writes the checkpoint folder atomically (see file header). */
+export async function writeTrainCheckpoint(
+  checkpointDir: string,
+  parts: {
+    readonly dual: DualEncoder;
+    readonly tokenizer: WordPieceTokenizer;
+    readonly optimizer: AdamWState;
+    readonly state: TrainerState;
+  },
+): Promise<string> {
+  const dir = join(checkpointDir, CHECKPOINT_SUBDIR);
+  await writeDirAtomic(dir, async (tmp) => {
+    await writeDualInto(tmp, parts.dual, parts.tokenizer);
+    await writeOptimizerState(tmp, parts.optimizer);
+    await writeJsonAtomic(join(tmp, 'trainer-state.json'), parts.state);
+    await writeFileAtomic(join(tmp, COMPLETE), `${parts.state.step}\n`);
+  });
+  // Temporary folders an earlier, killed run left behind are stale now.
+  for (const name of await readdir(checkpointDir)) {
+    if (name.startsWith(`.${CHECKPOINT_SUBDIR}.`)) {
+      await rm(join(checkpointDir, name), { recursive: true, force: true });
+    }
+  }
+  return dir;
+}
+
+/** The latest complete checkpoint folder under `checkpointDir`, or undefined. */
+export async function findTrainCheckpoint(checkpointDir: string): Promise<string | undefined> {
+  const main = join(checkpointDir, CHECKPOINT_SUBDIR);
+  if (await isComplete(main)) return main;
+  // A crash between writeDirAtomic's renames leaves only complete temporary siblings.
+  const names = await readdir(checkpointDir).catch(() => [] as string[]);
+  let best: { dir: string; step: number } | undefined;
+  for (const name of names) {
+    if (!name.startsWith(`.${CHECKPOINT_SUBDIR}.`)) continue;
+    const dir = join(checkpointDir, name);
+    if (!(await isComplete(dir))) continue;
+    const step = Number((await readFile(join(dir, COMPLETE), 'utf8')).trim());
+    if (!best || step > best.step) best = { dir, step };
+  }
+  return best?.dir;
+}
+
+async function isComplete(dir: string): Promise<boolean> {
+  return stat(join(dir, COMPLETE)).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+}
+
+/** Reads a checkpoint folder (from `findTrainCheckpoint`). The caller owns the encoders. */
+export async function readTrainCheckpoint(dir: string): Promise<{
+  dual: DualEncoder;
+  tokenizer: WordPieceTokenizer;
+  optimizer: AdamWState;
+  state: TrainerState;
+}> {
+  const statePath = join(dir, 'trainer-state.json');
+  const state = JSON.parse(await readFile(statePath, 'utf8')) as TrainerState;
+  if (state.format !== 'kalelab-train-state' || state.version !== 1) {
+    throw new Error(
+      `${statePath}: field "format"/"version" is ${state.format}/${state.version}, expected kalelab-train-state/1`,
+    );
+  }
+  const optimizer = await readOptimizerState(dir);
+  const { dual, tokenizer } = await loadDualEncoder(dir);
+  return { dual, tokenizer, optimizer, state };
+}
+
+interface OptimizerIndex {
+  readonly format: 'kalelab-adamw';
+  readonly version: 1;
+  readonly step: number;
+  readonly params: ReadonlyArray<{ name: string; shape: number[]; offset: number; length: number }>;
+}
+
+async function writeOptimizerState(dir: string, state: AdamWState): Promise<void> {
+  const params: Array<{ name: string; shape: number[]; offset: number; length: number }> = [];
+  let total = 0;
+  for (const [name, { m, shape }] of state.moments) {
+    params.push({ name, shape: [...shape], offset: total, length: m.length });
+    total += 2 * m.length;
+  }
+  const data = new Float32Array(total);
+  for (const p of params) {
+    const { m, v } = state.moments.get(p.name)!;
+    data.set(m, p.offset);
+    data.set(v, p.offset + p.length);
+  }
+  const index: OptimizerIndex = { format: 'kalelab-adamw', version: 1, step: state.step, params };
+  await writeFileAtomic(join(dir, 'optimizer.bin'), new Uint8Array(toLittleEndian(data)));
+  await writeJsonAtomic(join(dir, 'optimizer.json'), index);
+}
+
+async function readOptimizerState(dir: string): Promise<AdamWState> {
+  const indexPath = join(dir, 'optimizer.json');
+  const binPath = join(dir, 'optimizer.bin');
+  const index = JSON.parse(await readFile(indexPath, 'utf8')) as OptimizerIndex;
+  if (index.format !== 'kalelab-adamw') {
+    throw new Error(
+      `${indexPath}: field "format" is ${JSON.stringify(index.format)}, expected "kalelab-adamw"`,
+    );
+  }
+  const bytes = await readFile(binPath);
+  const data = fromLittleEndian(bytes);
+  const moments = new Map<string, { m: Float32Array; v: Float32Array; shape: number[] }>();
+  for (const p of index.params) {
+    if (p.offset + 2 * p.length > data.length) {
+      throw new Error(
+        `${binPath}: too short for parameter "${p.name}" (needs ${p.offset + 2 * p.length} floats, has ${data.length})`,
+      );
+    }
+    moments.set(p.name, {
+      m: data.slice(p.offset, p.offset + p.length),
+      v: data.slice(p.offset + p.length, p.offset + 2 * p.length),
+      shape: p.shape,
+    });
+  }
+  return { step: index.step, moments };
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function toLittleEndian(data: Float32Array): ArrayBuffer {
+  const out = new ArrayBuffer(data.length * 4);
+  if (LITTLE_ENDIAN) new Float32Array(out).set(data);
+  else {
+    const view = new DataView(out);
+    data.forEach((x, i) => view.setFloat32(i * 4, x, true));
+  }
+  return out;
+}
+
+function fromLittleEndian(bytes: Uint8Array): Float32Array {
+  if (bytes.length % 4 !== 0)
+    throw new Error(`optimizer.bin: ${bytes.length} bytes is not a whole number of float32s`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(bytes.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}

@@ -1,0 +1,83 @@
+/** Contrastive training of dual encoders: losses, optimiser, schedule, batching, loop, presets. */
+export {
+  contrastiveLoss,
+  multipleNegativesRankingLoss,
+  type ContrastiveLossOptions,
+  type MnrlOptions,
+  type Similarity,
+} from './contrastive-loss.js';
+export {
+  AdamW,
+  GradientAccumulator,
+  clipByGlobalNorm,
+  clipCoefficient,
+  globalNorm,
+  hfNoDecay,
+  type AdamWOptions,
+  type AdamWState,
+  type NamedVariable,
+} from './optimizer.js';
+export {
+  learningRateAt,
+  linearWarmupDecayFactor,
+  warmupStepsFromRatio,
+  type LinearSchedule,
+} from './schedule.js';
+export {
+  BatchSampler,
+  DEFAULT_BATCH_OPTIONS,
+  mineBm25Negatives,
+  passageText,
+  type BatchOptions,
+  type BatchPosition,
+  type MineOptions,
+  type NegativeSource,
+  type TextSearcher,
+  type TrainingBatch,
+  type TrainingExample,
+} from './batches.js';
+export {
+  assignDualEncoder,
+  createDualEncoder,
+  disposeDualEncoder,
+  dualEncoderFromEncoder,
+  dualParameters,
+  loadDualEncoder,
+  saveDualEncoder,
+  shareEmbeddings,
+  type CreateDualOptions,
+  type DualEncoder,
+  type FromEncoderOptions,
+} from './dual-encoder.js';
+export {
+  contrastiveGradients,
+  contrastiveStep,
+  type StepOptions,
+  type StepResult,
+} from './step.js';
+export {
+  DEFAULT_TRAIN_OPTIONS,
+  resolveTrainOptions,
+  type ResolvedTrainOptions,
+  type TrainOptions,
+} from './options.js';
+export {
+  CHECKPOINT_SUBDIR,
+  findTrainCheckpoint,
+  readTrainCheckpoint,
+  writeTrainCheckpoint,
+  type StepRecord,
+  type TrainerState,
+} from './checkpoint.js';
+export { plannedSteps, trainDualEncoder, type TrainHooks, type TrainResult } from './trainer.js';
+export {
+  TRAIN_PRESETS,
+  TRAIN_PRESET_NAMES,
+  createPresetDualEncoder,
+  presetConfig,
+  presetVocab,
+  trainPreset,
+  trainingTexts,
+  type TrainPreset,
+  type TrainPresetName,
+} from './presets.js';
