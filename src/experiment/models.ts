@@ -25,6 +25,7 @@ import {
   loadDualEncoder,
   saveDualEncoder,
   trainDualEncoder,
+  zeroPositionEmbeddings,
   type DualEncoder,
   type StepRecord,
   type TrainOptions,
@@ -85,12 +86,7 @@ export async function ensureDual(
           passageLayers: spec.passageLayers,
           seed: spec.seed,
         })
-    : createDualEncoder({
-        config: spec.config,
-        queryLayers: spec.queryLayers,
-        passageLayers: spec.passageLayers,
-        seed: spec.seed,
-      });
+    : freshDual(spec);
   const result = await trainDualEncoder(
     dual,
     tokenizer,
@@ -109,6 +105,23 @@ export async function ensureDual(
   // The resume state (optimiser moments: 2x the weights) is useless once the model is saved.
   await rm(ws.checkpoint(name), { recursive: true, force: true });
   return { dual, compute };
+}
+
+/** A from-scratch dual encoder, position embeddings zeroed (see train/presets.ts for why). */
+function freshDual(spec: {
+  readonly config: BertConfig;
+  readonly queryLayers: number;
+  readonly passageLayers: number;
+  readonly seed: number;
+}): DualEncoder {
+  const dual = createDualEncoder({
+    config: spec.config,
+    queryLayers: spec.queryLayers,
+    passageLayers: spec.passageLayers,
+    seed: spec.seed,
+  });
+  zeroPositionEmbeddings(dual);
+  return dual;
 }
 
 /** sha256 of an index's vectors: alignment checks it before and after (never re-encoded). */

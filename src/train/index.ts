@@ -74,6 +74,7 @@ export {
   TRAIN_PRESETS,
   TRAIN_PRESET_NAMES,
   createPresetDualEncoder,
+  zeroPositionEmbeddings,
   presetConfig,
   presetVocab,
   trainPreset,

@@ -201,16 +201,22 @@ export function createPresetDualEncoder(
     seed: overrides.seed ?? preset.initSeed,
     sharedEmbeddings: preset.sharedEmbeddings,
   });
-  if (preset.zeroPositionInit) {
-    const names = [
-      'embeddings.position_embeddings.weight',
-      'embeddings.token_type_embeddings.weight',
-    ];
-    for (const v of new Set(
-      [dual.query, dual.passage].flatMap((e) => names.map((n) => e.weights.get(n))),
-    )) {
-      if (v) tf.tidy(() => v.assign(tf.zerosLike(v)));
-    }
-  }
+  if (preset.zeroPositionInit) zeroPositionEmbeddings(dual);
   return dual;
+}
+
+/**
+ * Zeroes the position and token-type embeddings of both encoders, so a fresh mean-pooled
+ * model starts as a bag-of-words matcher (equal words, equal vectors) and learns order later.
+ */
+export function zeroPositionEmbeddings(dual: DualEncoder): void {
+  const names = [
+    'embeddings.position_embeddings.weight',
+    'embeddings.token_type_embeddings.weight',
+  ];
+  for (const v of new Set(
+    [dual.query, dual.passage].flatMap((e) => names.map((n) => e.weights.get(n))),
+  )) {
+    if (v) tf.tidy(() => v.assign(tf.zerosLike(v)));
+  }
 }
