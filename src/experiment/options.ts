@@ -45,13 +45,13 @@ export const GRID_PRESETS: Readonly<Record<GridPresetName, GridOptions>> = Objec
   quick: Object.freeze({
     model: Object.freeze({
       ...SMALL,
-      hiddenSize: 128,
+      hiddenSize: 64,
       numHiddenLayers: 4,
       numAttentionHeads: 2,
-      intermediateSize: 512,
+      intermediateSize: 256,
       maxPositionEmbeddings: 64,
     }),
-    vocabSize: 16384,
+    vocabSize: 8192,
     queryDepths: Object.freeze([1, 2]),
     alignLosses: Object.freeze(['kl', 'mse', 'cosine'] as AlignmentLossName[]),
     asymmetric: true,
