@@ -124,6 +124,9 @@ async function tryBackend(name: BackendName): Promise<BackendAttempt> {
     } else if (name === 'wasm') {
       await import('@tensorflow/tfjs-backend-wasm');
     }
+    // The cpu backend's first use prints a banner urging tfjs-node; kalelab's own report
+    // already says which backend runs and why. PROD only silences tfjs' console warnings.
+    if (name === 'cpu') tf.env().set('PROD', true);
     // setBackend resolves false (it does not throw) when a backend fails to initialise.
     const ok = await tf.setBackend(name);
     if (!ok) return { name, ok: false, note: 'tf.setBackend returned false' };
