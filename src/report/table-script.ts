@@ -16,7 +16,8 @@ export const TABLE_CSS = `
 .kalelab-table th.kt-sortable{cursor:pointer}
 .kalelab-table th[aria-sort=ascending]::after{content:" \\25B2";font-size:0.8em}
 .kalelab-table th[aria-sort=descending]::after{content:" \\25BC";font-size:0.8em}
-.kalelab-table table td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.kalelab-table table td:not(.num){text-align:left!important}
+.kalelab-table table td.num{text-align:right!important;font-variant-numeric:tabular-nums;white-space:nowrap}
 .kalelab-table tbody tr:nth-child(even){background:#fafafa}
 .kalelab-table .kt-pager{margin-top:0.3em;color:#555}
 .kalelab-table .kt-pager button{margin:0 0.3em;font:inherit;cursor:pointer}
