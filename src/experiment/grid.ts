@@ -254,7 +254,7 @@ export async function runGrid(
         await emit(
           row(method, aligned.encoder, L, metrics, latency, fullLatency, {
             keptLayers: pruned.keptLayers,
-            recovery: roundOrNull(recovery(fullMain, prunedMain, metrics[main]!)),
+            recovery: recoveryOrNull(fullMain, prunedMain, metrics[main]!),
             trainSteps: aligned.compute.steps,
             computeSeconds: round(aligned.compute.seconds),
           }),
@@ -325,7 +325,7 @@ export async function runGrid(
             await latencyOf(aligned.encoder),
             fullLatency,
             {
-              recovery: roundOrNull(recovery(teacher.main, prunedMain, metrics[main]!)),
+              recovery: recoveryOrNull(teacher.main, prunedMain, metrics[main]!),
               trainSteps: aligned.compute.steps,
               computeSeconds: round(aligned.compute.seconds),
             },
@@ -390,6 +390,9 @@ function round(value: number, digits = 3): number {
   return Math.round(value * f) / f;
 }
 
-function roundOrNull(value: number | null): number | null {
+/** Recovery applies only where pruning lost quality; otherwise there is nothing to win back. */
+function recoveryOrNull(full: number, pruned: number, aligned: number): number | null {
+  if (!(full > pruned)) return null;
+  const value = recovery(full, pruned, aligned);
   return value === null ? null : round(value, 4);
 }
