@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
+  BERT_BASE,
   createEncoder,
   disposeEncoder,
   embed,
@@ -44,17 +45,8 @@ export interface QueryEncoderBenchOptions {
   readonly warmup?: number;
 }
 
-export const BERT_BASE_SHAPE: BertConfig = Object.freeze({
-  vocabSize: 30522,
-  hiddenSize: 768,
-  numHiddenLayers: 12,
-  numAttentionHeads: 12,
-  intermediateSize: 3072,
-  maxPositionEmbeddings: 512,
-  typeVocabSize: 2,
-  layerNormEps: 1e-12,
-  initializerRange: 0.02,
-});
+/** The shape the paper prunes: BERT-base (model/config's BERT_BASE). */
+export const BERT_BASE_SHAPE: BertConfig = BERT_BASE;
 
 /** Query-encoder forward latency per depth and batch size (random token ids, no padding). */
 export async function benchQueryEncoder(
