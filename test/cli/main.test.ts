@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli/main.js';
+import { walkthroughDatasets } from '../../src/experiment/index.js';
+
+describe('kalelab CLI', () => {
+  it('registers every command of the DESIGN.md contract, with its options', () => {
+    const program = buildProgram();
+    const commands = Object.fromEntries(program.commands.map((c) => [c.name(), c]));
+    expect(Object.keys(commands).sort()).toEqual(
+      ['bench', 'dataset', 'encode', 'env', 'eval-run', 'experiment', 'walkthrough'].sort(),
+    );
+    const flags = (name: string) => commands[name]!.options.map((o) => o.long);
+    expect(flags('walkthrough')).toEqual(expect.arrayContaining(['--quick', '--out']));
+    expect(flags('experiment')).toEqual(expect.arrayContaining(['--dataset', '--out', '--init']));
+    expect(flags('eval-run')).toEqual(
+      expect.arrayContaining(['--qrels', '--run', '--metrics', '--json']),
+    );
+    expect(flags('encode')).toEqual(
+      expect.arrayContaining(['--model', '--input', '--pooling', '--out']),
+    );
+    expect(flags('dataset')).toEqual(expect.arrayContaining(['--dataset', '--json']));
+    expect(flags('bench')).toEqual(expect.arrayContaining(['--json']));
+  });
+
+  it('runs the quick walkthrough on wordnet-senses only, the full one on both tasks', () => {
+    expect(walkthroughDatasets(true)).toEqual(['wordnet-senses:quick,maxQueries=1800']);
+    expect(walkthroughDatasets(false)).toEqual(['wordnet-senses:full', 'wordnet-definitions:full']);
+  });
+});
