@@ -9,7 +9,8 @@
  * Restoring checks that the checkpoint belongs to this run (same numeric options, teacher,
  * queries and student weight names/shapes) and names the field that differs.
  */
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { pathExists } from '../util/files.js';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -84,15 +85,6 @@ export async function saveAlignCheckpoint(
   });
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Restores the student's weights and the optimiser from the checkpoint in `checkpointDir`
  * when there is one, and returns its state; undefined when there is none.
@@ -105,7 +97,7 @@ export async function restoreAlignCheckpoint(
 ): Promise<CheckpointState | undefined> {
   const dir = checkpointPath(checkpointDir);
   const stateFile = join(dir, 'state.json');
-  if (!(await exists(stateFile))) return undefined;
+  if (!(await pathExists(stateFile))) return undefined;
   const state = JSON.parse(await readFile(stateFile, 'utf8')) as CheckpointState & {
     optimizerStep: number;
   };

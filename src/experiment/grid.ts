@@ -27,11 +27,11 @@ import { disposeEncoder, loadEncoder, type BertConfig, type Encoder } from '../m
 import { Bm25Index, type DenseIndex } from '../retrieval/index.js';
 import { WordPieceTokenizer, buildVocab } from '../text/index.js';
 import { trainingTexts, disposeDualEncoder } from '../train/index.js';
-import { silentProgress, type ProgressSink } from '../util/index.js';
+import { pathExists, silentProgress, type ProgressSink } from '../util/index.js';
 import { ensureAligned, ensureDual, type ModelHooks, type TrainedDual } from './models.js';
 import type { GridOptions } from './options.js';
 import { rowKey } from './results-io.js';
-import { exists, passageIndex, workspace, type Workspace } from './workspace.js';
+import { passageIndex, workspace, type Workspace } from './workspace.js';
 
 export interface GridHooks extends ModelHooks {
   /** Progress of long loops (encoding, training, alignment). */
@@ -376,7 +376,7 @@ async function prepareTokenizer(
     const { encoder, tokenizer } = await loadEncoder(initDir);
     return { tokenizer, init: encoder };
   }
-  if (await exists(ws.vocab))
+  if (await pathExists(ws.vocab))
     return { tokenizer: await WordPieceTokenizer.fromVocabFile(ws.vocab) };
   const tokenizer = new WordPieceTokenizer(
     buildVocab(trainingTexts(dataset), { size: options.vocabSize }),

@@ -30,8 +30,8 @@ import {
   type StepRecord,
   type TrainOptions,
 } from '../train/index.js';
-import { writeJsonAtomic } from '../util/index.js';
-import { exists, readJson, type Workspace } from './workspace.js';
+import { pathExists, writeJsonAtomic } from '../util/index.js';
+import { readJson, type Workspace } from './workspace.js';
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 
@@ -73,7 +73,7 @@ export async function ensureDual(
   hooks: ModelHooks = {},
 ): Promise<TrainedDual> {
   const dir = ws.model(name);
-  if (await exists(join(dir, 'train.json'))) {
+  if (await pathExists(join(dir, 'train.json'))) {
     const { dual } = await loadDualEncoder(dir);
     return { dual, compute: await readJson<ComputeRecord>(join(dir, 'train.json')) };
   }
@@ -155,7 +155,7 @@ export async function ensureAligned(
   hooks: ModelHooks = {},
 ): Promise<AlignedEncoder> {
   const dir = ws.aligned(name);
-  if (await exists(join(dir, 'align.json'))) {
+  if (await pathExists(join(dir, 'align.json'))) {
     const { encoder } = await loadEncoder(dir);
     return { encoder, compute: await readJson<ComputeRecord>(join(dir, 'align.json')) };
   }

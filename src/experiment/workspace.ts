@@ -9,7 +9,7 @@
  *   OUT/<dataset>/index/<name>/           passage indexes (shards + manifest)
  *   OUT/<dataset>/checkpoints/<name>/     resumable training / alignment state
  */
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RetrievalDataset } from '../data/types.js';
 import { embedTexts, encoderFingerprint, type Encoder, type Pooling } from '../model/index.js';
@@ -38,15 +38,6 @@ export function workspace(out: string, datasetName: string): Workspace {
     index: (name) => join(root, 'index', name),
     checkpoint: (name) => join(root, 'checkpoints', name),
   };
-}
-
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export async function readJson<T>(path: string): Promise<T> {

@@ -10,7 +10,8 @@
  * that only has one gets an error pointing to safetensors. Saving writes the whole folder
  * atomically (a fresh sibling renamed into place), F32, loadable by `transformers`.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { pathExists } from '../util/files.js';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { WordPieceTokenizer } from '../text/index.js';
@@ -155,9 +156,9 @@ async function readConfig(dir: string): Promise<BertConfig> {
 
 async function readWeightFiles(dir: string): Promise<SafetensorsFile[]> {
   const single = join(dir, 'model.safetensors');
-  if (await exists(single)) return [await readSafetensors(single)];
+  if (await pathExists(single)) return [await readSafetensors(single)];
   const indexPath = join(dir, 'model.safetensors.index.json');
-  if (await exists(indexPath)) {
+  if (await pathExists(indexPath)) {
     const index = JSON.parse(await readFile(indexPath, 'utf8')) as {
       weight_map?: Record<string, string>;
     };
@@ -218,15 +219,6 @@ function canonicalName(stored: string): string {
   if (name.includes('LayerNorm.'))
     name = name.replace(/\.gamma$/, '.weight').replace(/\.beta$/, '.bias');
   return name;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

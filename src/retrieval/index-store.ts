@@ -20,6 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, rm, stat } from 'node:fs/promises';
+import { pathExists } from '../util/files.js';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/files.js';
 import { silentProgress, type ProgressSink } from '../util/progress.js';
@@ -92,15 +93,6 @@ function idsHash(ids: readonly string[]): string {
   return createHash('sha256').update(ids.join('\n')).digest('hex');
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Reads an index folder's manifest (throws if there is none or it is not one). */
 export async function readManifest(dir: string): Promise<IndexManifest> {
   const path = join(dir, 'manifest.json');
@@ -142,7 +134,7 @@ async function finishedShard(
   ids: readonly string[],
 ): Promise<ShardMeta | undefined> {
   const metaPath = join(dir, `${shardName(s)}.json`);
-  if (!(await exists(metaPath))) return undefined;
+  if (!(await pathExists(metaPath))) return undefined;
   const meta = JSON.parse(await readFile(metaPath, 'utf8')) as ShardMeta;
   if (
     meta.rows !== ids.length ||
@@ -218,7 +210,7 @@ export async function encodeCorpus(
   const hash = idsHash(ids);
   const numShards = Math.ceil(ids.length / shardSize);
   let dim: number | null = null;
-  if (await exists(join(dir, 'manifest.json'))) {
+  if (await pathExists(join(dir, 'manifest.json'))) {
     const old = await readManifest(dir);
     checkFingerprint(dir, old, fingerprint);
     if (old.idsSha256 !== hash || old.numDocs !== ids.length || old.shardSize !== shardSize) {

@@ -2,7 +2,7 @@
  * Atomic file writes: write to a temporary name in the same folder, then rename, so a
  * crash never leaves a half-written file and a reader sees the old or the new one.
  */
-import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
 function tempName(path: string): string {
@@ -58,5 +58,15 @@ export async function writeDirAtomic(
   } catch (error) {
     await rm(tmp, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/** True when `path` exists (file or folder). */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
   }
 }

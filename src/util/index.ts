@@ -1,5 +1,5 @@
 export { Random, hashString } from './random.js';
-export { writeFileAtomic, writeJsonAtomic, writeDirAtomic } from './files.js';
+export { writeFileAtomic, writeJsonAtomic, writeDirAtomic, pathExists } from './files.js';
 export {
   defaultProgress,
   terminalProgress,
