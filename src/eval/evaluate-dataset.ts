@@ -63,29 +63,30 @@ export function scoreRun(
   run: Run,
   metrics: readonly string[] = datasetMetrics(dataset),
 ): Record<string, number> {
+  const specs = metrics.map((m) => parseMetric(m));
   const withAnswers = Object.values(queries).some((q) => (q.answers?.length ?? 0) > 0);
-  const accuracyKs = metrics
-    .map((m) => parseMetric(m))
-    .filter((s) => s.family === 'accuracy')
-    .map((s) => s.k!);
-  const qrelsMetrics = withAnswers
-    ? metrics.filter((m) => parseMetric(m).family !== 'accuracy')
-    : metrics;
+  // With answer strings, accuracy@K is DPR's answer accuracy; everything else comes from qrels.
+  const fromAnswers = specs.filter((s) => withAnswers && s.family === 'accuracy');
+  const fromQrels = specs.filter((s) => !fromAnswers.includes(s));
   const scopedQrels = Object.fromEntries(
     Object.keys(queries)
       .filter((id) => Object.hasOwn(qrels, id))
       .map((id) => [id, qrels[id]!]),
   );
-  const out: Record<string, number> = {};
-  const evaluation = evaluateRun(scopedQrels, run, qrelsMetrics, { complete: true });
-  for (const m of qrelsMetrics)
-    out[parseMetric(m).name] = evaluation.aggregate[parseMetric(m).name]!;
-  if (withAnswers && accuracyKs.length > 0) {
-    const acc = answerAccuracy(queries, run, dataset.corpus, accuracyKs);
-    Object.assign(out, acc.aggregate);
+  const out: Record<string, number> = {
+    ...evaluateRun(
+      scopedQrels,
+      run,
+      fromQrels.map((s) => s.name),
+      { complete: true },
+    ).aggregate,
+  };
+  if (fromAnswers.length > 0) {
+    const ks = fromAnswers.map((s) => s.k!);
+    Object.assign(out, answerAccuracy(queries, run, dataset.corpus, ks).aggregate);
   }
   // Keep the caller's order, main metric first.
-  return Object.fromEntries(metrics.map((m) => [parseMetric(m).name, out[parseMetric(m).name]!]));
+  return Object.fromEntries(specs.map((s) => [s.name, out[s.name]!]));
 }
 
 export interface DenseEvalOptions {
@@ -111,6 +112,34 @@ export interface DatasetEvaluation {
   readonly seconds: number;
 }
 
+/**
+ * The shared frame of every evaluation: the split's judged queries, a run from `retrieve`,
+ * the dataset's metrics, and the time it took.
+ */
+function evaluateWith(
+  dataset: RetrievalDataset,
+  options: { split?: SplitName; maxQueries?: number; metrics?: readonly string[] },
+  retrieve: (queries: Queries) => Run,
+): DatasetEvaluation {
+  const started = performance.now();
+  const split = evaluationSplit(dataset, options.split ?? 'test');
+  const queries = judgedQueries(split, options.maxQueries);
+  const run = retrieve(queries);
+  const metrics = scoreRun(
+    dataset,
+    queries,
+    split.qrels,
+    run,
+    options.metrics ?? datasetMetrics(dataset),
+  );
+  return {
+    metrics,
+    run,
+    numQueries: Object.keys(queries).length,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
 /** Encodes the split's queries with `queryEncoder` and searches `index` exactly. */
 export function evaluateDense(
   queryEncoder: Encoder,
@@ -119,36 +148,27 @@ export function evaluateDense(
   dataset: RetrievalDataset,
   options: DenseEvalOptions = {},
 ): DatasetEvaluation {
-  const started = performance.now();
-  const split = evaluationSplit(dataset, options.split ?? 'test');
-  const queries = judgedQueries(split, options.maxQueries);
-  const ids = Object.keys(queries);
   if (queryEncoder.config.hiddenSize !== index.dim) {
     throw new Error(
       `evaluateDense: query encoder has hidden size ${queryEncoder.config.hiddenSize}, the index ${index.dim}`,
     );
   }
-  const vectors = embedTexts(
-    queryEncoder,
-    tokenizer,
-    ids.map((id) => queries[id]!.text),
-    {
-      maxLength: Math.min(options.maxLength ?? 32, queryEncoder.config.maxPositionEmbeddings),
-      pooling: options.pooling ?? 'cls',
-      progress: options.progress ?? silentProgress,
-      label: 'encode queries',
-    },
-  );
-  const top = searchTopK(vectors, index.vectors, index.dim, options.depth ?? DEFAULT_DEPTH);
-  const run = topKToRun(top, ids, index.ids);
-  const metrics = scoreRun(
-    dataset,
-    queries,
-    split.qrels,
-    run,
-    options.metrics ?? datasetMetrics(dataset),
-  );
-  return { metrics, run, numQueries: ids.length, seconds: (performance.now() - started) / 1000 };
+  return evaluateWith(dataset, options, (queries) => {
+    const ids = Object.keys(queries);
+    const vectors = embedTexts(
+      queryEncoder,
+      tokenizer,
+      ids.map((id) => queries[id]!.text),
+      {
+        maxLength: Math.min(options.maxLength ?? 32, queryEncoder.config.maxPositionEmbeddings),
+        pooling: options.pooling ?? 'cls',
+        progress: options.progress ?? silentProgress,
+        label: 'encode queries',
+      },
+    );
+    const top = searchTopK(vectors, index.vectors, index.dim, options.depth ?? DEFAULT_DEPTH);
+    return topKToRun(top, ids, index.ids);
+  });
 }
 
 export interface Bm25EvalOptions {
@@ -165,25 +185,7 @@ export function evaluateBm25(
   dataset: RetrievalDataset,
   options: Bm25EvalOptions = {},
 ): DatasetEvaluation {
-  const started = performance.now();
-  const split = evaluationSplit(dataset, options.split ?? 'test');
-  const queries = judgedQueries(split, options.maxQueries);
-  const run = bm25.searchAll(
-    queries,
-    options.depth ?? DEFAULT_DEPTH,
-    options.progress ?? silentProgress,
+  return evaluateWith(dataset, options, (queries) =>
+    bm25.searchAll(queries, options.depth ?? DEFAULT_DEPTH, options.progress ?? silentProgress),
   );
-  const metrics = scoreRun(
-    dataset,
-    queries,
-    split.qrels,
-    run,
-    options.metrics ?? datasetMetrics(dataset),
-  );
-  return {
-    metrics,
-    run,
-    numQueries: Object.keys(queries).length,
-    seconds: (performance.now() - started) / 1000,
-  };
 }
