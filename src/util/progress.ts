@@ -21,14 +21,28 @@ export function defaultProgress(everyMs = 5000): ProgressSink {
   return process.stderr.isTTY ? terminalProgress() : lineProgress(everyMs);
 }
 
-export function terminalProgress(width = 30): ProgressSink {
+/**
+ * Seconds since the current run of each label began. A run ends when done reaches total,
+ * so a label used again (a second corpus, a second model) counts from zero, not from the
+ * first run's start.
+ */
+function runClock(): (e: ProgressEvent) => number {
   const started = new Map<string, number>();
   return (e) => {
-    const t0 = started.get(e.label) ?? Date.now();
-    started.set(e.label, t0);
+    const now = Date.now();
+    const t0 = started.get(e.label) ?? now;
+    if (e.done >= e.total) started.delete(e.label);
+    else started.set(e.label, t0);
+    return (now - t0) / 1000;
+  };
+}
+
+export function terminalProgress(width = 30): ProgressSink {
+  const elapsed = runClock();
+  return (e) => {
+    const secs = elapsed(e);
     const frac = e.total > 0 ? Math.min(1, e.done / e.total) : 0;
     const filled = Math.round(frac * width);
-    const secs = (Date.now() - t0) / 1000;
     const eta = frac > 0 ? (secs / frac - secs).toFixed(0) : '?';
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
     process.stderr.write(
@@ -43,15 +57,17 @@ export function lineProgress(
   write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
 ): ProgressSink {
   const last = new Map<string, number>();
-  const started = new Map<string, number>();
+  const elapsed = runClock();
   return (e) => {
     const now = Date.now();
-    if (!started.has(e.label)) started.set(e.label, now);
+    const secs = elapsed(e);
     const prev = last.get(e.label);
     const finished = e.done >= e.total;
-    if (prev !== undefined && now - prev < everyMs && !finished) return;
-    last.set(e.label, now);
-    const secs = ((now - started.get(e.label)!) / 1000).toFixed(1);
-    write(`${e.label}: ${e.done}/${e.total} (${secs}s)${e.detail ? ' ' + e.detail : ''}`);
+    if (finished) last.delete(e.label);
+    else if (prev !== undefined && now - prev < everyMs) return;
+    else last.set(e.label, now);
+    write(
+      `${e.label}: ${e.done}/${e.total} (${secs.toFixed(1)}s)${e.detail ? ' ' + e.detail : ''}`,
+    );
   };
 }
