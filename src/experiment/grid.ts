@@ -14,6 +14,7 @@
  * of a passage encoder is built once and shared by all its query encoders — alignment
  * never touches it (checked by checksum).
  */
+import { join } from 'node:path';
 import type { ResultMethod, ResultRow, RetrievalDataset } from '../data/types.js';
 import { recovery, pruneQueryEncoder, type AlignmentLossName } from '../compress/index.js';
 import {
@@ -28,6 +29,8 @@ import { Bm25Index, type DenseIndex } from '../retrieval/index.js';
 import { WordPieceTokenizer, buildVocab } from '../text/index.js';
 import { trainingTexts, disposeDualEncoder } from '../train/index.js';
 import { pathExists, silentProgress, type ProgressSink } from '../util/index.js';
+import { activeBackend } from '../backend/index.js';
+import { trainInBackground, type BackgroundJob, type BackgroundTraining } from './background.js';
 import { ensureAligned, ensureDual, type ModelHooks, type TrainedDual } from './models.js';
 import type { GridOptions } from './options.js';
 import { rowKey } from './results-io.js';
@@ -151,12 +154,22 @@ export async function runGrid(
       pooling,
       progress,
     });
-  const trainModel = (
+  const depths = [...options.queryDepths].sort((a, b) => a - b);
+  const background = await startBackground(dataset, options, context, ws, config, hooks, {
+    asymmetric: options.asymmetric
+      ? depths.filter(
+          (k) => !finished('asym', k) || depths.some((j) => j < k && !finished('asym+kale', j)),
+        )
+      : [],
+    passageLayers: L,
+  });
+  const trainModel = async (
     name: string,
     queryLayers: number,
     passageLayers: number,
   ): Promise<TrainedDual> => {
     log(`${dataset.name}: model ${name} (${queryLayers}/${passageLayers} layers)`);
+    if (background?.has(name)) await background.ready(name);
     return ensureDual(
       ws,
       name,
@@ -188,100 +201,95 @@ export async function runGrid(
     ...extra,
   });
 
-  // --- the full model and its index ----------------------------------------------------
-  const full = await trainModel('full', L, L);
-  const fullIndex = await indexFor('full', full.dual.passage);
-  const fullLatency = await latencyOf(full.dual.query);
-  let fullRow = finished('full', L);
-  if (!fullRow) {
-    log(`${dataset.name}: evaluate full`);
-    fullRow = row(
-      'full',
-      full.dual.query,
-      L,
-      evaluate(full.dual.query, fullIndex),
-      fullLatency,
-      fullLatency,
-      {
-        trainSteps: full.compute.steps,
-        computeSeconds: round(full.compute.seconds),
-      },
-    );
-    await emit(fullRow);
-  }
-  const fullMain = fullRow.metrics[main]!;
-
-  // --- post-training pruning, with and without alignment --------------------------------
-  for (const k of options.queryDepths) {
-    const pruned = pruneQueryEncoder(full.dual.query, k);
-    try {
-      const latency = await latencyOf(pruned.encoder);
-      let prunedRow = finished('pruned', k);
-      if (!prunedRow) {
-        log(`${dataset.name}: pruned to ${k} layers [${pruned.keptLayers.join(', ')}]`);
-        prunedRow = row(
-          'pruned',
-          pruned.encoder,
-          L,
-          evaluate(pruned.encoder, fullIndex),
-          latency,
-          fullLatency,
-          {
-            keptLayers: pruned.keptLayers,
-            trainSteps: 0,
-            computeSeconds: 0,
-          },
-        );
-        await emit(prunedRow);
-      }
-      const prunedMain = prunedRow.metrics[main]!;
-      for (const loss of options.alignLosses) {
-        const method = ALIGN_METHOD[loss];
-        if (finished(method, k)) continue;
-        log(`${dataset.name}: ${method} at ${k} layers`);
-        const aligned = await ensureAligned(
-          ws,
-          `${method}-q${k}`,
-          full.dual.query,
-          pruned.encoder,
-          trainQueries,
-          tokenizer,
-          { ...options.kale, loss, pooling, maxLength: qMaxLen },
-          fullIndex,
-          hooks,
-        );
-        const metrics = evaluate(aligned.encoder, fullIndex);
-        await emit(
-          row(method, aligned.encoder, L, metrics, latency, fullLatency, {
-            keptLayers: pruned.keptLayers,
-            recovery: recoveryOrNull(fullMain, prunedMain, metrics[main]!),
-            trainSteps: aligned.compute.steps,
-            computeSeconds: round(aligned.compute.seconds),
-          }),
-        );
-        disposeEncoder(aligned.encoder);
-      }
-    } finally {
-      disposeEncoder(pruned.encoder);
+  try {
+    // --- the full model and its index ----------------------------------------------------
+    const full = await trainModel('full', L, L);
+    const fullIndex = await indexFor('full', full.dual.passage);
+    const fullLatency = await latencyOf(full.dual.query);
+    let fullRow = finished('full', L);
+    if (!fullRow) {
+      log(`${dataset.name}: evaluate full`);
+      fullRow = row(
+        'full',
+        full.dual.query,
+        L,
+        evaluate(full.dual.query, fullIndex),
+        fullLatency,
+        fullLatency,
+        {
+          trainSteps: full.compute.steps,
+          computeSeconds: round(full.compute.seconds),
+        },
+      );
+      await emit(fullRow);
     }
-  }
+    const fullMain = fullRow.metrics[main]!;
 
-  // --- asymmetric training, and asymmetric + further pruning + KALE ----------------------
-  if (options.asymmetric) {
-    const depths = [...options.queryDepths].sort((a, b) => a - b);
-    const asymModels = new Map<number, { trained: TrainedDual; index: DenseIndex; main: number }>();
-    for (const k of depths) {
-      const needRow = !finished('asym', k);
-      const needTeacher = depths.some((j) => j < k && !finished('asym+kale', j));
-      if (!needRow && !needTeacher) continue;
-      const trained = await trainModel(`asym-q${k}`, k, L);
-      const index = await indexFor(`asym-q${k}`, trained.dual.passage);
-      let asymRow = finished('asym', k);
-      if (!asymRow) {
-        asymRow = row(
-          'asym',
+    // --- post-training pruning, with and without alignment --------------------------------
+    for (const k of options.queryDepths) {
+      const pruned = pruneQueryEncoder(full.dual.query, k);
+      try {
+        const latency = await latencyOf(pruned.encoder);
+        let prunedRow = finished('pruned', k);
+        if (!prunedRow) {
+          log(`${dataset.name}: pruned to ${k} layers [${pruned.keptLayers.join(', ')}]`);
+          prunedRow = row(
+            'pruned',
+            pruned.encoder,
+            L,
+            evaluate(pruned.encoder, fullIndex),
+            latency,
+            fullLatency,
+            {
+              keptLayers: pruned.keptLayers,
+              trainSteps: 0,
+              computeSeconds: 0,
+            },
+          );
+          await emit(prunedRow);
+        }
+        const prunedMain = prunedRow.metrics[main]!;
+        for (const loss of options.alignLosses) {
+          const method = ALIGN_METHOD[loss];
+          if (finished(method, k)) continue;
+          log(`${dataset.name}: ${method} at ${k} layers`);
+          const aligned = await ensureAligned(
+            ws,
+            `${method}-q${k}`,
+            full.dual.query,
+            pruned.encoder,
+            trainQueries,
+            tokenizer,
+            { ...options.kale, loss, pooling, maxLength: qMaxLen },
+            fullIndex,
+            hooks,
+          );
+          const metrics = evaluate(aligned.encoder, fullIndex);
+          await emit(
+            row(method, aligned.encoder, L, metrics, latency, fullLatency, {
+              keptLayers: pruned.keptLayers,
+              recovery: recoveryOrNull(fullMain, prunedMain, metrics[main]!),
+              trainSteps: aligned.compute.steps,
+              computeSeconds: round(aligned.compute.seconds),
+            }),
+          );
+          disposeEncoder(aligned.encoder);
+        }
+      } finally {
+        disposeEncoder(pruned.encoder);
+      }
+    }
+
+    // --- the half-depth symmetric reference (DistilBERT-like) ------------------------------
+    const half = Math.max(1, Math.floor(L / 2));
+    if (options.halfDepth && !finished('half-depth', half)) {
+      const trained = await trainModel(`half-${half}`, half, half);
+      const index = await indexFor(`half-${half}`, trained.dual.passage);
+      await emit(
+        row(
+          'half-depth',
           trained.dual.query,
-          L,
+          half,
           evaluate(trained.dual.query, index),
           await latencyOf(trained.dual.query),
           fullLatency,
@@ -289,79 +297,92 @@ export async function runGrid(
             trainSteps: trained.compute.steps,
             computeSeconds: round(trained.compute.seconds),
           },
-        );
-        await emit(asymRow);
-      }
-      asymModels.set(k, { trained, index, main: asymRow.metrics[main]! });
-    }
-    for (const k of depths) {
-      const teacherDepth = depths.find((j) => j > k);
-      if (teacherDepth === undefined || finished('asym+kale', k)) continue;
-      const teacher = asymModels.get(teacherDepth)!;
-      log(
-        `${dataset.name}: asym+kale: ${teacherDepth}-layer asymmetric query encoder pruned to ${k}`,
+        ),
       );
-      const pruned = pruneQueryEncoder(teacher.trained.dual.query, k);
-      try {
-        const prunedMain = evaluate(pruned.encoder, teacher.index)[main]!;
-        const aligned = await ensureAligned(
-          ws,
-          `asym-q${teacherDepth}-kale-q${k}`,
-          teacher.trained.dual.query,
-          pruned.encoder,
-          trainQueries,
-          tokenizer,
-          { ...options.kale, loss: 'kl', pooling, maxLength: qMaxLen },
-          teacher.index,
-          hooks,
-        );
-        const metrics = evaluate(aligned.encoder, teacher.index);
-        await emit(
-          row(
-            'asym+kale',
-            aligned.encoder,
+      disposeDualEncoder(trained.dual);
+    }
+    // The half-depth model comes before the asymmetric ones: those may still be training on
+    // the background worker meanwhile.
+    // --- asymmetric training, and asymmetric + further pruning + KALE ----------------------
+    if (options.asymmetric) {
+      const asymModels = new Map<
+        number,
+        { trained: TrainedDual; index: DenseIndex; main: number }
+      >();
+      for (const k of depths) {
+        const needRow = !finished('asym', k);
+        const needTeacher = depths.some((j) => j < k && !finished('asym+kale', j));
+        if (!needRow && !needTeacher) continue;
+        const trained = await trainModel(`asym-q${k}`, k, L);
+        const index = await indexFor(`asym-q${k}`, trained.dual.passage);
+        let asymRow = finished('asym', k);
+        if (!asymRow) {
+          asymRow = row(
+            'asym',
+            trained.dual.query,
             L,
-            metrics,
-            await latencyOf(aligned.encoder),
+            evaluate(trained.dual.query, index),
+            await latencyOf(trained.dual.query),
             fullLatency,
             {
-              recovery: recoveryOrNull(teacher.main, prunedMain, metrics[main]!),
-              trainSteps: aligned.compute.steps,
-              computeSeconds: round(aligned.compute.seconds),
+              trainSteps: trained.compute.steps,
+              computeSeconds: round(trained.compute.seconds),
             },
-          ),
-        );
-        disposeEncoder(aligned.encoder);
-      } finally {
-        disposeEncoder(pruned.encoder);
+          );
+          await emit(asymRow);
+        }
+        asymModels.set(k, { trained, index, main: asymRow.metrics[main]! });
       }
+      for (const k of depths) {
+        const teacherDepth = depths.find((j) => j > k);
+        if (teacherDepth === undefined || finished('asym+kale', k)) continue;
+        const teacher = asymModels.get(teacherDepth)!;
+        log(
+          `${dataset.name}: asym+kale: ${teacherDepth}-layer asymmetric query encoder pruned to ${k}`,
+        );
+        const pruned = pruneQueryEncoder(teacher.trained.dual.query, k);
+        try {
+          const prunedMain = evaluate(pruned.encoder, teacher.index)[main]!;
+          const aligned = await ensureAligned(
+            ws,
+            `asym-q${teacherDepth}-kale-q${k}`,
+            teacher.trained.dual.query,
+            pruned.encoder,
+            trainQueries,
+            tokenizer,
+            { ...options.kale, loss: 'kl', pooling, maxLength: qMaxLen },
+            teacher.index,
+            hooks,
+          );
+          const metrics = evaluate(aligned.encoder, teacher.index);
+          await emit(
+            row(
+              'asym+kale',
+              aligned.encoder,
+              L,
+              metrics,
+              await latencyOf(aligned.encoder),
+              fullLatency,
+              {
+                recovery: recoveryOrNull(teacher.main, prunedMain, metrics[main]!),
+                trainSteps: aligned.compute.steps,
+                computeSeconds: round(aligned.compute.seconds),
+              },
+            ),
+          );
+          disposeEncoder(aligned.encoder);
+        } finally {
+          disposeEncoder(pruned.encoder);
+        }
+      }
+      for (const { trained } of asymModels.values()) disposeDualEncoder(trained.dual);
     }
-    for (const { trained } of asymModels.values()) disposeDualEncoder(trained.dual);
-  }
 
-  // --- the half-depth symmetric reference (DistilBERT-like) ------------------------------
-  const half = Math.max(1, Math.floor(L / 2));
-  if (options.halfDepth && !finished('half-depth', half)) {
-    const trained = await trainModel(`half-${half}`, half, half);
-    const index = await indexFor(`half-${half}`, trained.dual.passage);
-    await emit(
-      row(
-        'half-depth',
-        trained.dual.query,
-        half,
-        evaluate(trained.dual.query, index),
-        await latencyOf(trained.dual.query),
-        fullLatency,
-        {
-          trainSteps: trained.compute.steps,
-          computeSeconds: round(trained.compute.seconds),
-        },
-      ),
-    );
-    disposeDualEncoder(trained.dual);
+    disposeDualEncoder(full.dual);
+  } finally {
+    await background?.terminate();
+    if (init) disposeEncoder(init);
   }
-  disposeDualEncoder(full.dual);
-  if (init) disposeEncoder(init);
   return rows;
 }
 
@@ -374,6 +395,7 @@ async function prepareTokenizer(
 ): Promise<{ tokenizer: WordPieceTokenizer; init?: Encoder }> {
   if (initDir) {
     const { encoder, tokenizer } = await loadEncoder(initDir);
+    await tokenizer.saveVocab(ws.vocab); // the background worker reads it from there
     return { tokenizer, init: encoder };
   }
   if (await pathExists(ws.vocab))
@@ -395,4 +417,54 @@ function recoveryOrNull(full: number, pruned: number, aligned: number): number |
   if (!(full > pruned)) return null;
   const value = recovery(full, pruned, aligned);
   return value === null ? null : round(value, 4);
+}
+
+/**
+ * Starts training the asymmetric models on a worker thread when the grid asks for it and
+ * some are not saved yet; undefined otherwise (everything then trains on this thread).
+ */
+async function startBackground(
+  dataset: RetrievalDataset,
+  options: GridOptions,
+  context: GridContext,
+  ws: Workspace,
+  config: BertConfig,
+  hooks: GridHooks,
+  wanted: { readonly asymmetric: readonly number[]; readonly passageLayers: number },
+): Promise<BackgroundTraining | undefined> {
+  if (!options.backgroundTraining) return undefined;
+  const jobs: BackgroundJob[] = [];
+  for (const k of wanted.asymmetric) {
+    const name = `asym-q${k}`;
+    if (!(await pathExists(join(ws.model(name), 'train.json'))))
+      jobs.push({ name, queryLayers: k, passageLayers: wanted.passageLayers });
+  }
+  if (jobs.length === 0) return undefined;
+  const { progress: _progress, signal: _signal, ...train } = options.train;
+  const background = trainInBackground(
+    {
+      backend: activeBackend()?.name ?? 'wasm',
+      out: context.out,
+      dataset: {
+        name: dataset.name,
+        corpus: dataset.corpus,
+        splits: dataset.splits,
+        mainMetric: dataset.mainMetric,
+      },
+      vocab: ws.vocab,
+      config,
+      seed: options.seed,
+      train,
+      ...(context.init ? { init: context.init } : {}),
+      jobs,
+    },
+    {
+      ...(hooks.progress ? { progress: hooks.progress } : {}),
+      ...(hooks.onTrainStep ? { onTrainStep: hooks.onTrainStep } : {}),
+    },
+  );
+  hooks.log?.(
+    `${dataset.name}: training ${jobs.map((j) => j.name).join(', ')} on a background thread`,
+  );
+  return background;
 }

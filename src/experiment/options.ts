@@ -37,6 +37,11 @@ export interface GridOptions {
   readonly latencyRuns: number;
   /** Seed of every model initialisation. */
   readonly seed: number;
+  /**
+   * Train the asymmetric models on a worker thread beside the main one (tfjs-wasm uses one
+   * core; the results are the same either way). Default true in both presets.
+   */
+  readonly backgroundTraining: boolean;
 }
 
 const SMALL = Object.freeze({ typeVocabSize: 2, layerNormEps: 1e-12, initializerRange: 0.02 });
@@ -74,6 +79,7 @@ export const GRID_PRESETS: Readonly<Record<GridPresetName, GridOptions>> = Objec
     maxEvalQueries: null,
     latencyRuns: 15,
     seed: 42,
+    backgroundTraining: true,
   }),
   full: Object.freeze({
     model: Object.freeze({
@@ -107,6 +113,7 @@ export const GRID_PRESETS: Readonly<Record<GridPresetName, GridOptions>> = Objec
     maxEvalQueries: null,
     latencyRuns: 30,
     seed: 42,
+    backgroundTraining: true,
   }),
 });
 

@@ -1,0 +1,147 @@
+/**
+ * Trains some of a grid's dual encoders on a worker thread while the main thread goes on
+ * with the rest. tfjs-wasm runs on one thread in Node, so without this the second core of
+ * a laptop idles through the whole grid.
+ *
+ * The worker (train-worker.ts) makes each model with `ensureDual` — the same function,
+ * options and seed as on the main thread, so the weights are identical — and saves it in
+ * the workspace; `ready(name)` resolves once that model is on disk, and the main thread's
+ * own `ensureDual` then loads it. Progress and training steps come back as messages.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { RetrievalDataset } from '../data/types.js';
+import type { BackendName } from '../backend/index.js';
+import type { BertConfig } from '../model/index.js';
+import type { StepRecord, TrainOptions } from '../train/index.js';
+import type { ProgressEvent, ProgressSink } from '../util/index.js';
+
+/** One model the worker makes: `ensureDual(ws, name, {config, depths, seed})`. */
+export interface BackgroundJob {
+  readonly name: string;
+  readonly queryLayers: number;
+  readonly passageLayers: number;
+}
+
+/** Everything the worker needs; it must survive structured cloning (no functions). */
+export interface BackgroundRequest {
+  readonly backend: BackendName;
+  /** Experiment output folder and dataset name: the worker opens the same workspace. */
+  readonly out: string;
+  readonly dataset: Pick<RetrievalDataset, 'name' | 'corpus' | 'splits' | 'mainMetric'>;
+  /** The grid's vocabulary file (already written by the main thread). */
+  readonly vocab: string;
+  readonly config: BertConfig;
+  readonly seed: number;
+  /** Training options without the callbacks (progress and signal stay on this side). */
+  readonly train: Omit<TrainOptions, 'progress' | 'signal'>;
+  /** A Hugging Face checkpoint the models start from. */
+  readonly init?: string;
+  readonly jobs: readonly BackgroundJob[];
+}
+
+export type WorkerMessage =
+  | { readonly type: 'progress'; readonly event: ProgressEvent }
+  | { readonly type: 'step'; readonly model: string; readonly record: StepRecord }
+  | { readonly type: 'done'; readonly model: string }
+  | { readonly type: 'failed'; readonly model: string; readonly message: string };
+
+export interface BackgroundHooks {
+  readonly progress?: ProgressSink;
+  readonly onTrainStep?: (model: string, record: StepRecord) => void;
+}
+
+export interface BackgroundTraining {
+  /** True when `name` is one of the jobs. */
+  has(name: string): boolean;
+  /** Resolves when `name` is saved in the workspace; rejects if its training failed. */
+  ready(name: string): Promise<void>;
+  /** Resolves when every job is done (or failed); then the worker has exited. */
+  readonly finished: Promise<void>;
+  /** Stops the worker (a model being trained keeps its last checkpoint). */
+  terminate(): Promise<void>;
+}
+
+/** Starts the worker on `request.jobs`, in order; see the file header. */
+export function trainInBackground(
+  request: BackgroundRequest,
+  hooks: BackgroundHooks = {},
+): BackgroundTraining {
+  const pending = new Map(
+    request.jobs.map((job) => {
+      let resolve!: () => void;
+      let reject!: (error: Error) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      // A job nobody awaits (a row already finished) must not become an unhandled rejection.
+      promise.catch(() => {});
+      return [job.name, { promise, resolve, reject }] as const;
+    }),
+  );
+  const entry = workerEntry();
+  const worker = new Worker(entry.source, {
+    ...entry.options,
+    workerData: request,
+    // The worker prints nothing itself; an uncaught error arrives as an 'error' event.
+    stdout: false,
+    stderr: false,
+  });
+  worker.on('message', (message: WorkerMessage) => {
+    if (message.type === 'progress') hooks.progress?.(message.event);
+    else if (message.type === 'step') hooks.onTrainStep?.(message.model, message.record);
+    else if (message.type === 'done') pending.get(message.model)?.resolve();
+    else pending.get(message.model)?.reject(new Error(message.message));
+  });
+  const finished = new Promise<void>((resolve) => {
+    const failAll = (error: Error) => {
+      for (const job of pending.values()) job.reject(error);
+      resolve();
+    };
+    worker.on('error', (error) =>
+      failAll(new Error(`background training worker failed: ${error.message}`)),
+    );
+    worker.on('exit', (code) =>
+      failAll(new Error(`background training worker exited (code ${code}) before finishing`)),
+    );
+  });
+  return {
+    has: (name) => pending.has(name),
+    ready(name) {
+      const job = pending.get(name);
+      if (!job) return Promise.reject(new Error(`no background job named "${name}"`));
+      return job.promise;
+    },
+    finished,
+    async terminate() {
+      await worker.terminate();
+    },
+  };
+}
+
+/**
+ * The worker's module: the compiled .js next to this file, or — when this file runs from
+ * source (.ts, under vitest or tsx) — the .ts source, loaded through tsx's API (a loader
+ * flag in the worker's execArgv is not honoured by worker threads).
+ */
+function workerEntry(): { source: string | URL; options: WorkerOptions } {
+  if (!import.meta.url.endsWith('.ts')) {
+    return { source: new URL('./train-worker.js', import.meta.url), options: {} };
+  }
+  const tsx = tsxEsmApi();
+  const entry = new URL('./train-worker.ts', import.meta.url).href;
+  const script = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}));`;
+  return { source: script, options: { eval: true } };
+}
+
+/** tsx's ESM API module (its `import` export; the `require` one cannot load in a worker). */
+function tsxEsmApi(): string {
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
+  return new URL(pkg.exports['./esm/api']!.import.default, pathToFileURL(manifest)).href;
+}

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend } from '../../src/backend/index.js';
+import { trainInBackground, type BackgroundRequest } from '../../src/experiment/background.js';
+import { ensureDual } from '../../src/experiment/models.js';
+import { workspace } from '../../src/experiment/workspace.js';
+import { loadDualEncoder, disposeDualEncoder, trainingTexts } from '../../src/train/index.js';
+import { buildVocab, WordPieceTokenizer } from '../../src/text/index.js';
+import type { BertConfig } from '../../src/model/index.js';
+import { silentProgress, type ProgressEvent } from '../../src/util/index.js';
+import { syntheticDataset } from './synthetic-dataset.js';
+
+const config: BertConfig = {
+  vocabSize: 0, // set from the vocabulary below
+  hiddenSize: 16,
+  numHiddenLayers: 2,
+  numAttentionHeads: 2,
+  intermediateSize: 32,
+  maxPositionEmbeddings: 32,
+  typeVocabSize: 2,
+  layerNormEps: 1e-12,
+  initializerRange: 0.02,
+};
+const train = { batchSize: 8, steps: 3, qMaxLen: 16, pMaxLen: 16, lr: 1e-3, logEvery: 1 };
+
+async function weightsOf(dir: string): Promise<Map<string, Float32Array>> {
+  const { dual } = await loadDualEncoder(dir);
+  try {
+    const out = new Map<string, Float32Array>();
+    for (const [side, encoder] of [
+      ['query', dual.query],
+      ['passage', dual.passage],
+    ] as const) {
+      for (const [name, v] of encoder.weights)
+        out.set(`${side}/${name}`, v.dataSync() as Float32Array);
+    }
+    return out;
+  } finally {
+    disposeDualEncoder(dual);
+  }
+}
+
+describe('trainInBackground', () => {
+  it('trains on a worker thread to the same weights as training in this thread', async () => {
+    const backend = await initBackend({ prefer: 'wasm', announce: false });
+    const out = await mkdtemp(join(tmpdir(), 'kalelab-background-'));
+    try {
+      const dataset = syntheticDataset();
+      const ws = workspace(join(out, 'worker'), dataset.name);
+      const tokenizer = new WordPieceTokenizer(buildVocab(trainingTexts(dataset), { size: 200 }));
+      await tokenizer.saveVocab(ws.vocab);
+      const full: BertConfig = { ...config, vocabSize: tokenizer.vocab.length };
+      const events: ProgressEvent[] = [];
+      const steps: string[] = [];
+      const request: BackgroundRequest = {
+        backend: backend.name,
+        out: join(out, 'worker'),
+        dataset,
+        vocab: ws.vocab,
+        config: full,
+        seed: 7,
+        train,
+        jobs: [{ name: 'asym-q1', queryLayers: 1, passageLayers: 2 }],
+      };
+      const background = trainInBackground(request, {
+        progress: (e) => events.push(e),
+        onTrainStep: (model, record) => steps.push(`${model}:${record.step}`),
+      });
+      await background.ready('asym-q1');
+      await background.finished;
+      expect(steps).toEqual(['asym-q1:1', 'asym-q1:2', 'asym-q1:3']);
+      expect(events.at(-1)).toMatchObject({ label: 'train asym-q1', done: 3, total: 3 });
+
+      const here = workspace(join(out, 'here'), dataset.name);
+      const trained = await ensureDual(
+        here,
+        'asym-q1',
+        { config: full, queryLayers: 1, passageLayers: 2, seed: 7 },
+        tokenizer,
+        dataset,
+        { ...train, progress: silentProgress },
+      );
+      disposeDualEncoder(trained.dual);
+      const a = await weightsOf(ws.model('asym-q1'));
+      const b = await weightsOf(here.model('asym-q1'));
+      expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+      for (const [name, values] of a) expect(values, name).toEqual(b.get(name));
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects a job whose training fails, with the reason, and goes on with the next', async () => {
+    const backend = await initBackend({ prefer: 'wasm', announce: false });
+    const out = await mkdtemp(join(tmpdir(), 'kalelab-background-'));
+    try {
+      const dataset = syntheticDataset();
+      const ws = workspace(out, dataset.name);
+      const tokenizer = new WordPieceTokenizer(buildVocab(trainingTexts(dataset), { size: 200 }));
+      await tokenizer.saveVocab(ws.vocab);
+      const background = trainInBackground({
+        backend: backend.name,
+        out,
+        dataset,
+        vocab: ws.vocab,
+        config: { ...config, vocabSize: tokenizer.vocab.length },
+        seed: 7,
+        train,
+        jobs: [
+          { name: 'broken', queryLayers: 0, passageLayers: 2 },
+          { name: 'asym-q1', queryLayers: 1, passageLayers: 2 },
+        ],
+      });
+      await expect(background.ready('broken')).rejects.toThrow(/queryLayers must be an integer/);
+      await background.ready('asym-q1');
+      await expect(background.ready('nope')).rejects.toThrow(/no background job named "nope"/);
+      await background.finished;
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+});
