@@ -98,6 +98,8 @@ export interface DenseEvalOptions {
   readonly maxLength?: number;
   /** 'cls' (default) or 'mean'. */
   readonly pooling?: Pooling;
+  /** Unit-normalise query vectors (models trained with cosine similarity; see embedTexts). */
+  readonly normalize?: boolean;
   /** Evaluate only the first N judged queries (by id), for quick runs. */
   readonly maxQueries?: number;
   readonly metrics?: readonly string[];
@@ -162,6 +164,7 @@ export function evaluateDense(
       {
         maxLength: Math.min(options.maxLength ?? 32, queryEncoder.config.maxPositionEmbeddings),
         pooling: options.pooling ?? 'cls',
+        normalize: options.normalize ?? false,
         progress: options.progress ?? silentProgress,
         label: 'encode queries',
       },

@@ -15,7 +15,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { RetrievalDataset } from '../data/types.js';
 import type { BackendName } from '../backend/index.js';
 import type { BertConfig } from '../model/index.js';
-import type { StepRecord, TrainOptions } from '../train/index.js';
+import type { StepRecord, TrainOptions, WordEmbeddingInit } from '../train/index.js';
 import type { ProgressEvent, ProgressSink } from '../util/index.js';
 
 /** One model the worker makes: `ensureDual(ws, name, {config, depths, seed})`. */
@@ -39,6 +39,8 @@ export interface BackgroundRequest {
   readonly train: Omit<TrainOptions, 'progress' | 'signal'>;
   /** A Hugging Face checkpoint the models start from. */
   readonly init?: string;
+  /** Pretrained word-embedding rows for from-scratch models. */
+  readonly wordEmbeddings?: WordEmbeddingInit;
   readonly jobs: readonly BackgroundJob[];
 }
 

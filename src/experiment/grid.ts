@@ -27,7 +27,13 @@ import {
 import { disposeEncoder, loadEncoder, type BertConfig, type Encoder } from '../model/index.js';
 import { Bm25Index, type DenseIndex } from '../retrieval/index.js';
 import { WordPieceTokenizer, buildVocab } from '../text/index.js';
-import { trainingTexts, disposeDualEncoder } from '../train/index.js';
+import {
+  trainingTexts,
+  disposeDualEncoder,
+  loadWordVectors,
+  wordEmbeddingRows,
+  type WordEmbeddingInit,
+} from '../train/index.js';
 import { pathExists, silentProgress, type ProgressSink } from '../util/index.js';
 import { activeBackend } from '../backend/index.js';
 import { trainInBackground, type BackgroundJob, type BackgroundTraining } from './background.js';
@@ -94,6 +100,8 @@ export async function runGrid(
     .map((q) => q.text);
   const trainQueries = Object.values(evaluationSplit(dataset, 'train').queries).map((q) => q.text);
   const pooling = options.train.pooling ?? 'cls';
+  // Trained with cosine similarity: unit vectors on both sides, so inner product = cosine.
+  const normalize = options.train.similarity === 'cosine';
   const qMaxLen = options.train.qMaxLen ?? 32;
   const pMaxLen = options.train.pMaxLen ?? 156;
   const main = dataset.mainMetric;
@@ -145,6 +153,7 @@ export async function runGrid(
     evaluateDense(encoder, tokenizer, index, dataset, {
       maxLength: qMaxLen,
       pooling,
+      normalize,
       maxQueries: options.maxEvalQueries ?? undefined,
       progress,
     }).metrics;
@@ -152,10 +161,26 @@ export async function runGrid(
     passageIndex(ws.index(name), passage, tokenizer, dataset, {
       maxLength: pMaxLen,
       pooling,
+      normalize,
       progress,
     });
+  // Pretrained word vectors: loaded (seconds, ~1 GB for wink) only if a model needs training.
+  let wordRows: Promise<WordEmbeddingInit> | undefined;
+  const wordEmbeddings = (): Promise<WordEmbeddingInit> | undefined => {
+    if (init || options.wordVectors === null) return undefined;
+    const source = options.wordVectors;
+    wordRows ??= loadWordVectors(source, tokenizer.vocab).then((vectors) => {
+      const rows = wordEmbeddingRows(tokenizer, vectors, config.hiddenSize);
+      log(
+        `${dataset.name}: word embeddings from ${source}: ${rows.coveredCount} of ${tokenizer.vocab.length} tokens`,
+      );
+      return rows;
+    });
+    return wordRows;
+  };
   const depths = [...options.queryDepths].sort((a, b) => a - b);
   const background = await startBackground(dataset, options, context, ws, config, hooks, {
+    wordEmbeddings,
     asymmetric: options.asymmetric
       ? depths.filter(
           (k) => !finished('asym', k) || depths.some((j) => j < k && !finished('asym+kale', j)),
@@ -170,10 +195,19 @@ export async function runGrid(
   ): Promise<TrainedDual> => {
     log(`${dataset.name}: model ${name} (${queryLayers}/${passageLayers} layers)`);
     if (background?.has(name)) await background.ready(name);
+    const saved = await pathExists(join(ws.model(name), 'train.json'));
+    const words = saved ? undefined : await wordEmbeddings();
     return ensureDual(
       ws,
       name,
-      { config, queryLayers, passageLayers, seed: options.seed, ...(init ? { init } : {}) },
+      {
+        config,
+        queryLayers,
+        passageLayers,
+        seed: options.seed,
+        ...(init ? { init } : {}),
+        ...(words ? { wordEmbeddings: words } : {}),
+      },
       tokenizer,
       dataset,
       { ...options.train, progress },
@@ -430,7 +464,11 @@ async function startBackground(
   ws: Workspace,
   config: BertConfig,
   hooks: GridHooks,
-  wanted: { readonly asymmetric: readonly number[]; readonly passageLayers: number },
+  wanted: {
+    readonly asymmetric: readonly number[];
+    readonly passageLayers: number;
+    readonly wordEmbeddings: () => Promise<WordEmbeddingInit> | undefined;
+  },
 ): Promise<BackgroundTraining | undefined> {
   if (!options.backgroundTraining) return undefined;
   const jobs: BackgroundJob[] = [];
@@ -441,6 +479,7 @@ async function startBackground(
   }
   if (jobs.length === 0) return undefined;
   const { progress: _progress, signal: _signal, ...train } = options.train;
+  const wordEmbeddings = await wanted.wordEmbeddings();
   const background = trainInBackground(
     {
       backend: activeBackend()?.name ?? 'wasm',
@@ -456,6 +495,7 @@ async function startBackground(
       seed: options.seed,
       train,
       ...(context.init ? { init: context.init } : {}),
+      ...(wordEmbeddings ? { wordEmbeddings } : {}),
       jobs,
     },
     {

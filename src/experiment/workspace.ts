@@ -53,8 +53,9 @@ export async function passageIndex(
   passage: Encoder,
   tokenizer: WordPieceTokenizer,
   dataset: RetrievalDataset,
-  options: { maxLength: number; pooling: Pooling; progress: ProgressSink },
+  options: { maxLength: number; pooling: Pooling; normalize?: boolean; progress: ProgressSink },
 ): Promise<DenseIndex> {
+  const normalize = options.normalize ?? false;
   const ids = Object.keys(dataset.corpus);
   const texts = ids.map((id) => passageText(dataset.corpus[id]!));
   const maxLength = Math.min(options.maxLength, passage.config.maxPositionEmbeddings);
@@ -62,8 +63,13 @@ export async function passageIndex(
     dir,
     { ids, texts },
     async (batch) =>
-      embedTexts(passage, tokenizer, batch, { maxLength, pooling: options.pooling, batchSize: 64 }),
-    `${encoderFingerprint(passage)}:${options.pooling}:${maxLength}`,
+      embedTexts(passage, tokenizer, batch, {
+        maxLength,
+        pooling: options.pooling,
+        normalize,
+        batchSize: 64,
+      }),
+    `${encoderFingerprint(passage)}:${options.pooling}:${maxLength}${normalize ? ':unit' : ''}`,
     { progress: options.progress, shardSize: 20000, batchSize: 2048 },
   );
   return index;

@@ -22,6 +22,11 @@ export interface EmbedTextsOptions {
   readonly progress?: ProgressSink;
   /** Progress label (default 'encode'). */
   readonly label?: string;
+  /**
+   * Scale each vector to unit L2 norm (default false): for models trained with cosine
+   * similarity, so an inner-product index ranks by cosine. Zero vectors stay zero.
+   */
+  readonly normalize?: boolean;
 }
 
 /** Row i of the result ([N·H], row-major) is the vector of texts[i]. */
@@ -66,5 +71,18 @@ export function embedTexts(
     progress({ label, done: Math.min(start + batchSize, order.length), total: order.length });
   }
   if (texts.length === 0) progress({ label, done: 0, total: 0 });
+  if (options.normalize) normalizeRows(out, H);
   return out;
+}
+
+/** Scales each row of `vectors` ([N·dim]) to unit L2 norm in place; zero rows stay zero. */
+export function normalizeRows(vectors: Float32Array, dim: number): Float32Array {
+  for (let start = 0; start < vectors.length; start += dim) {
+    let sum = 0;
+    for (let d = start; d < start + dim; d++) sum += vectors[d]! * vectors[d]!;
+    if (sum === 0) continue;
+    const inv = 1 / Math.sqrt(sum);
+    for (let d = start; d < start + dim; d++) vectors[d]! *= inv;
+  }
+  return vectors;
 }

