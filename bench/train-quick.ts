@@ -76,7 +76,9 @@ function denseMrr(dual: DualEncoder): number {
       batchSize: 128,
     },
   );
-  const top = searchTopK(qs, docs, dual.query.config.hiddenSize, 10);
+  const top = searchTopK(qs, docs, dual.query.config.hiddenSize, 10, {
+    metric: preset.train.similarity === 'cosine' ? 'cosine' : 'ip',
+  });
   return evaluateRun(test.qrels, topKToRun(top, queryIds, docIds), ['mrr@10']).aggregate['mrr@10']!;
 }
 

@@ -209,7 +209,7 @@ export async function alignQueryEncoder(
   const frozen = await freezeCheck(teacher, hooks.indexFingerprint);
 
   const perEpoch = batchesPerEpoch(queries.length, o.batchSize, o.dropLast);
-  const totalSteps = o.steps ?? o.epochs * perEpoch;
+  const totalSteps = o.steps ?? Math.max(1, Math.ceil(o.epochs * perEpoch));
   if (o.warmupSteps > totalSteps) {
     throw new Error(
       `KaleOptions.warmupSteps: ${o.warmupSteps} exceeds the run's ${totalSteps} steps`,

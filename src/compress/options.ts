@@ -51,7 +51,10 @@ export interface KaleOptions {
   readonly weightDecay?: number;
   /** Linear warm-up steps before the linear decay to 0. Default 0 (ca-prune.py). */
   readonly warmupSteps?: number;
-  /** Passes over the queries. Default 3 (ca-prune.py's num_train_epochs). Ignored if `steps`. */
+  /**
+   * Passes over the queries; fractions stop part-way (0.5: a random half, in the seeded
+   * order). Default 3 (ca-prune.py's num_train_epochs). Ignored if `steps`.
+   */
   readonly epochs?: number;
   /** Optimiser steps in total; overrides `epochs` (cycling through epochs). Default: from epochs. */
   readonly steps?: number;
@@ -144,7 +147,7 @@ export function resolveKaleOptions(options: KaleOptions = {}): ResolvedKaleOptio
   int('batchSize', o.batchSize, 1);
   int('maxLength', o.maxLength, 3);
   int('warmupSteps', o.warmupSteps, 0);
-  int('epochs', o.epochs, 1);
+  num('epochs', o.epochs, 0, true);
   int('checkpointEvery', o.checkpointEvery, 1);
   if (!Number.isInteger(o.seed)) fail('seed', 'must be an integer', o.seed);
   if (o.steps !== undefined) int('steps', o.steps, 1);

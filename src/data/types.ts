@@ -107,6 +107,8 @@ export interface ResultRow {
   readonly trainSteps: number;
   /** Seconds of training or alignment compute for this row (not evaluation). */
   readonly computeSeconds: number;
+  /** GFLOPs (matrix products) of that training or alignment; 0 for bm25 and pruned. */
+  readonly computeGflops?: number;
   /** Analytic query-encoder GFLOPs per query at the reference length (32 tokens). */
   readonly queryGflops?: number;
 }

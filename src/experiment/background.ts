@@ -3,10 +3,12 @@
  * with the rest. tfjs-wasm runs on one thread in Node, so without this the second core of
  * a laptop idles through the whole grid.
  *
- * The worker (train-worker.ts) makes each model with `ensureDual` — the same function,
- * options and seed as on the main thread, so the weights are identical — and saves it in
- * the workspace; `ready(name)` resolves once that model is on disk, and the main thread's
- * own `ensureDual` then loads it. Progress and training steps come back as messages.
+ * The worker (train-worker.ts) asks for one job at a time and makes that model with
+ * `ensureDual` — the same function, options and seed as on the main thread, so the
+ * weights are identical — saving it in the workspace; `ready(name)` resolves once that
+ * model is on disk, and the main thread's own `ensureDual` then loads it. A job the worker
+ * has not started yet can be taken back with `claim(name)` by a main thread that has
+ * nothing else to do (work stealing). Progress and training steps come back as messages.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -41,6 +43,7 @@ export interface BackgroundRequest {
   readonly init?: string;
   /** Pretrained word-embedding rows for from-scratch models. */
   readonly wordEmbeddings?: WordEmbeddingInit;
+  /** Models to make, in the order the worker takes them. */
   readonly jobs: readonly BackgroundJob[];
 }
 
@@ -48,7 +51,12 @@ export type WorkerMessage =
   | { readonly type: 'progress'; readonly event: ProgressEvent }
   | { readonly type: 'step'; readonly model: string; readonly record: StepRecord }
   | { readonly type: 'done'; readonly model: string }
-  | { readonly type: 'failed'; readonly model: string; readonly message: string };
+  | { readonly type: 'failed'; readonly model: string; readonly message: string }
+  | { readonly type: 'next' };
+
+/** The parent's answer to 'next': a job to train, or none left. */
+export type ParentMessage =
+  { readonly type: 'job'; readonly job: BackgroundJob } | { readonly type: 'none' };
 
 export interface BackgroundHooks {
   readonly progress?: ProgressSink;
@@ -56,8 +64,13 @@ export interface BackgroundHooks {
 }
 
 export interface BackgroundTraining {
-  /** True when `name` is one of the jobs. */
+  /** True when `name` is one of the jobs (and was not claimed back). */
   has(name: string): boolean;
+  /**
+   * Takes `name` back if the worker has not started it: true means the caller trains it
+   * (and `has(name)` is false from then on); false means the worker has it (or never had).
+   */
+  claim(name: string): boolean;
   /** Resolves when `name` is saved in the workspace; rejects if its training failed. */
   ready(name: string): Promise<void>;
   /** Resolves when every job is done (or failed); then the worker has exited. */
@@ -92,8 +105,13 @@ export function trainInBackground(
     stdout: false,
     stderr: false,
   });
+  const queue = [...request.jobs];
   worker.on('message', (message: WorkerMessage) => {
-    if (message.type === 'progress') hooks.progress?.(message.event);
+    if (message.type === 'next') {
+      const job = queue.shift();
+      const reply: ParentMessage = job ? { type: 'job', job } : { type: 'none' };
+      worker.postMessage(reply);
+    } else if (message.type === 'progress') hooks.progress?.(message.event);
     else if (message.type === 'step') hooks.onTrainStep?.(message.model, message.record);
     else if (message.type === 'done') pending.get(message.model)?.resolve();
     else pending.get(message.model)?.reject(new Error(message.message));
@@ -112,6 +130,13 @@ export function trainInBackground(
   });
   return {
     has: (name) => pending.has(name),
+    claim(name) {
+      const at = queue.findIndex((job) => job.name === name);
+      if (at < 0) return false;
+      queue.splice(at, 1);
+      pending.delete(name);
+      return true;
+    },
     ready(name) {
       const job = pending.get(name);
       if (!job) return Promise.reject(new Error(`no background job named "${name}"`));

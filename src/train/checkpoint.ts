@@ -34,6 +34,8 @@ export interface StepRecord {
   readonly gradNorm: number;
   /** Wall seconds of training so far (across resumes). */
   readonly seconds: number;
+  /** Matrix-product FLOPs of training so far (across resumes; absent in older checkpoints). */
+  readonly flops?: number;
 }
 
 export interface TrainerState {

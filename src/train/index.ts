@@ -84,6 +84,7 @@ export {
 } from './presets.js';
 export {
   loadWordVectors,
+  winkInstalled,
   wordEmbeddingRows,
   applyWordEmbeddings,
   WINK_PACKAGE,

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   disposeTokenBatch,
   embed,
+  encoderFlops,
   toTokenBatch,
   type Pooling,
   type TokenBatch,
@@ -31,6 +32,8 @@ export interface StepResult {
   /** Real (unpadded) tokens and padded tokens the step ran on, for throughput. */
   readonly tokens: number;
   readonly paddedTokens: number;
+  /** Matrix-product FLOPs of the step: 3× the forward of both encoders (model/flops.ts). */
+  readonly flops: number;
 }
 
 /**
@@ -92,6 +95,10 @@ export function contrastiveStep(
       grads,
       tokens: sum(qEnc.lengths) + sum(pEnc.lengths),
       paddedTokens: qEnc.batchSize * qEnc.seqLen + pEnc.batchSize * pEnc.seqLen,
+      flops:
+        3 *
+        (encoderFlops(dual.query.config, qEnc.batchSize, qEnc.seqLen) +
+          encoderFlops(dual.passage.config, pEnc.batchSize, pEnc.seqLen)),
     };
   } finally {
     disposeTokenBatch(q);

@@ -59,6 +59,8 @@ export interface TrainResult {
   readonly history: readonly StepRecord[];
   /** Wall seconds of this call, and its throughput. */
   readonly seconds: number;
+  /** Matrix-product FLOPs of the whole run (across resumes). */
+  readonly flops: number;
   readonly examplesPerSecond: number;
   readonly tokensPerSecond: number;
   /** The checkpoint folder last written, if any. */
@@ -121,6 +123,7 @@ export async function trainDualEncoder(
   const history: StepRecord[] = [];
   let step = 0;
   let priorSeconds = 0;
+  let flops = 0;
   let lastCheckpoint: string | undefined;
   let savedAt = -1;
 
@@ -137,6 +140,7 @@ export async function trainDualEncoder(
           history.push(...saved.state.history);
           step = saved.state.step;
           priorSeconds = history.at(-1)?.seconds ?? 0;
+          flops = history.at(-1)?.flops ?? 0;
           lastCheckpoint = found;
           savedAt = step;
         } finally {
@@ -186,6 +190,7 @@ export async function trainDualEncoder(
           lossSum += r.loss;
           examples += batch.queries.length;
           tokens += r.tokens;
+          flops += r.flops;
         }
       } catch (error) {
         accumulator.dispose();
@@ -211,6 +216,7 @@ export async function trainDualEncoder(
         lr,
         gradNorm,
         seconds: priorSeconds + (performance.now() - started) / 1000,
+        flops,
       };
       history.push(record);
       if (step % o.logEvery === 0 || step === totalSteps) {
@@ -240,6 +246,7 @@ export async function trainDualEncoder(
       resumedFrom,
       history,
       seconds,
+      flops,
       examplesPerSecond: seconds > 0 ? examples / seconds : 0,
       tokensPerSecond: seconds > 0 ? tokens / seconds : 0,
       ...(lastCheckpoint !== undefined ? { checkpoint: lastCheckpoint } : {}),

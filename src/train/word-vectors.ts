@@ -61,6 +61,16 @@ export async function loadWordVectors(
   return readTextVectors(source, wanted);
 }
 
+/** Whether the optional wink package is installed. */
+export function winkInstalled(): boolean {
+  try {
+    winkPath();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function winkPath(): string {
   try {
     return createRequire(import.meta.url).resolve(`${WINK_PACKAGE}/${WINK_PACKAGE}.json`);

@@ -148,4 +148,20 @@ describe('alignQueryEncoder checkpoints (wasm)', () => {
     ).rejects.toThrow(/field "queriesHash"/);
     disposeEncoder(s);
   });
+
+  it('a fractional number of epochs stops part-way: 0.5 of 3 batches is 2 steps', async () => {
+    const student = freshStudent();
+    try {
+      const { steps: _steps, ...rest } = options;
+      const result = await alignQueryEncoder(teacher, student, queries, tokenizer, {
+        ...rest,
+        warmupSteps: 0,
+        epochs: 0.5,
+      });
+      expect(result.steps).toBe(2);
+      expect(result.examples).toBe(32);
+    } finally {
+      disposeEncoder(student);
+    }
+  });
 });

@@ -42,6 +42,8 @@ describe('KaleOptions', () => {
     );
     expect(() => resolveKaleOptions({ pooling: 'max' as 'cls' })).toThrow(/KaleOptions.pooling/);
     expect(() => resolveKaleOptions({ lr: -1 })).toThrow(/KaleOptions.lr/);
+    expect(() => resolveKaleOptions({ epochs: 0 })).toThrow(/KaleOptions.epochs/);
+    expect(resolveKaleOptions({ epochs: 0.5 }).epochs).toBe(0.5);
     expect(() => resolveKaleOptions({ learningRate: 1 } as never)).toThrow(
       /KaleOptions.learningRate: unknown option/,
     );

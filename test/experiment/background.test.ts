@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend/index.js';
@@ -117,6 +117,40 @@ describe('trainInBackground', () => {
       await background.ready('asym-q1');
       await expect(background.ready('nope')).rejects.toThrow(/no background job named "nope"/);
       await background.finished;
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it('lets the caller claim back a job the worker has not started', async () => {
+    const backend = await initBackend({ prefer: 'wasm', announce: false });
+    const out = await mkdtemp(join(tmpdir(), 'kalelab-background-'));
+    try {
+      const dataset = syntheticDataset();
+      const ws = workspace(out, dataset.name);
+      const tokenizer = new WordPieceTokenizer(buildVocab(trainingTexts(dataset), { size: 200 }));
+      await tokenizer.saveVocab(ws.vocab);
+      const background = trainInBackground({
+        backend: backend.name,
+        out,
+        dataset,
+        vocab: ws.vocab,
+        config: { ...config, vocabSize: tokenizer.vocab.length },
+        seed: 7,
+        train,
+        jobs: [
+          { name: 'asym-q1', queryLayers: 1, passageLayers: 2 },
+          { name: 'half-1', queryLayers: 1, passageLayers: 1 },
+        ],
+      });
+      // The worker is still starting: nothing is taken yet, so the second job comes back.
+      expect(background.claim('half-1')).toBe(true);
+      expect(background.has('half-1')).toBe(false);
+      expect(background.claim('half-1')).toBe(false);
+      expect(background.claim('nope')).toBe(false);
+      await background.ready('asym-q1');
+      await background.finished;
+      expect((await readdir(join(ws.root, 'models'))).sort()).toEqual(['asym-q1']);
     } finally {
       await rm(out, { recursive: true, force: true });
     }

@@ -27,6 +27,7 @@ const tiny = gridOptions('quick', {
   train: { batchSize: 8, steps: 3, qMaxLen: 16, pMaxLen: 16, lr: 1e-3, logEvery: 1 },
   kale: { steps: 2, batchSize: 8 },
   latencyRuns: 2,
+  wordVectors: null,
 });
 
 describe('runGrid', () => {
