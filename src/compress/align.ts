@@ -105,11 +105,14 @@ function chooseTargets(
   tokenizer: QueryTokenizer,
   queries: readonly string[],
   o: ResolvedKaleOptions,
+  coversAnEpoch: boolean,
 ): TargetSource {
   const mib = (queries.length * teacher.config.hiddenSize * 4) / 2 ** 20;
+  // Precomputing pays off when queries come back; a run shorter than an epoch visits each
+  // at most once, so per batch computes only the teacher targets it uses.
   const precompute =
     o.teacherTargets === 'precompute' ||
-    (o.teacherTargets === 'auto' && mib <= o.precomputeLimitMiB);
+    (o.teacherTargets === 'auto' && mib <= o.precomputeLimitMiB && coversAnEpoch);
   return precompute
     ? precomputeTargets(teacher, tokenizer, queries, o.maxLength, o.pooling, o.batchSize)
     : onDemandTargets(teacher, tokenizer, queries, o.maxLength, o.pooling);
@@ -242,7 +245,7 @@ export async function alignQueryEncoder(
     const resumedFromStep = history.length;
 
     const t0 = performance.now();
-    const targets = chooseTargets(teacher, tokenizer, queries, o);
+    const targets = chooseTargets(teacher, tokenizer, queries, o, totalSteps >= perEpoch);
     const teacherSeconds = (performance.now() - t0) / 1000;
     let studentFlops = 0;
     const flopsSoFar = (): number => priorFlops + studentFlops + targets.flops();

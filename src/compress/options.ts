@@ -65,7 +65,8 @@ export interface KaleOptions {
   /**
    * Teacher embeddings: 'precompute' once for all queries (the teacher is frozen, so this is
    * exact and halves the forward passes), 'per-batch', or 'auto' (default): precompute when the
-   * targets take ≤ `precomputeLimitMiB`.
+   * targets take ≤ `precomputeLimitMiB` and the run covers at least one epoch (a shorter run
+   * visits each query at most once, so per batch computes only the targets it uses).
    */
   readonly teacherTargets?: TeacherTargets;
   /** Memory cap of 'auto' precomputation, MiB of float32 targets. Default 256. */

@@ -5,8 +5,8 @@
  *
  * The worker (train-worker.ts) asks for one job at a time and makes that model with
  * `ensureDual` — the same function, options and seed as on the main thread, so the
- * weights are identical — saving it in the workspace; `ready(name)` resolves once that
- * model is on disk, and the main thread's own `ensureDual` then loads it. A job the worker
+ * weights are identical — saving it in the workspace, with its passage index when asked;
+ * `ready(name)` resolves once that model is on disk, and the main thread's own `ensureDual` then loads it. A job the worker
  * has not started yet can be taken back with `claim(name)` by a main thread that has
  * nothing else to do (work stealing). Progress and training steps come back as messages.
  */
@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { RetrievalDataset } from '../data/types.js';
 import type { BackendName } from '../backend/index.js';
-import type { BertConfig } from '../model/index.js';
+import type { BertConfig, Pooling } from '../model/index.js';
 import type { StepRecord, TrainOptions, WordEmbeddingInit } from '../train/index.js';
 import type { ProgressEvent, ProgressSink } from '../util/index.js';
 
@@ -43,6 +43,12 @@ export interface BackgroundRequest {
   readonly init?: string;
   /** Pretrained word-embedding rows for from-scratch models. */
   readonly wordEmbeddings?: WordEmbeddingInit;
+  /** The passage index each model gets once trained (as the grid encodes it). */
+  readonly index?: {
+    readonly maxLength: number;
+    readonly pooling: Pooling;
+    readonly normalize: boolean;
+  };
   /** Models to make, in the order the worker takes them. */
   readonly jobs: readonly BackgroundJob[];
 }

@@ -44,7 +44,12 @@ import {
 } from '../train/index.js';
 import { pathExists, silentProgress, type ProgressSink } from '../util/index.js';
 import { activeBackend } from '../backend/index.js';
-import { trainInBackground, type BackgroundJob, type BackgroundTraining } from './background.js';
+import {
+  trainInBackground,
+  type BackgroundJob,
+  type BackgroundRequest,
+  type BackgroundTraining,
+} from './background.js';
 import { ensureAligned, ensureDual, type ModelHooks, type TrainedDual } from './models.js';
 import type { GridOptions } from './options.js';
 import { rowKey } from './results-io.js';
@@ -213,6 +218,7 @@ export async function runGrid(
       : [],
     half: options.halfDepth && !finished('half-depth', half) ? half : null,
     passageLayers: L,
+    index: { maxLength: pMaxLen, pooling, normalize },
   });
   const trainModel = async (
     name: string,
@@ -506,6 +512,7 @@ async function startBackground(
     /** Depth of the half-depth model to train, or null. */
     readonly half: number | null;
     readonly passageLayers: number;
+    readonly index: NonNullable<BackgroundRequest['index']>;
     readonly wordEmbeddings: () => Promise<WordEmbeddingInit | undefined> | undefined;
   },
 ): Promise<BackgroundTraining | undefined> {
@@ -542,6 +549,7 @@ async function startBackground(
       train,
       ...(context.init ? { init: context.init } : {}),
       ...(wordEmbeddings ? { wordEmbeddings } : {}),
+      index: wanted.index,
       jobs,
     },
     {

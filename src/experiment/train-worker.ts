@@ -15,7 +15,7 @@ import type {
   WorkerMessage,
 } from './background.js';
 import { ensureDual } from './models.js';
-import { workspace } from './workspace.js';
+import { passageIndex, workspace } from './workspace.js';
 import type { RetrievalDataset } from '../data/types.js';
 
 if (!parentPort)
@@ -62,6 +62,14 @@ for (let job = await nextJob(); job !== undefined; job = await nextJob()) {
       },
       { onTrainStep: (model, record) => post({ type: 'step', model, record }) },
     );
+    if (request.index) {
+      const name = job.name;
+      await passageIndex(ws.index(name), trained.dual.passage, tokenizer, dataset, {
+        ...request.index,
+        progress: (event) =>
+          post({ type: 'progress', event: { ...event, label: `${event.label} ${name}` } }),
+      });
+    }
     disposeDualEncoder(trained.dual);
     post({ type: 'done', model: job.name });
   } catch (error) {

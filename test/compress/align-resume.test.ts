@@ -160,6 +160,8 @@ describe('alignQueryEncoder checkpoints (wasm)', () => {
       });
       expect(result.steps).toBe(2);
       expect(result.examples).toBe(32);
+      // Less than an epoch visits each query once: no teacher targets for the unused ones.
+      expect(result.teacherTargets).toBe('per-batch');
     } finally {
       disposeEncoder(student);
     }

@@ -62,6 +62,7 @@ describe('trainInBackground', () => {
         config: full,
         seed: 7,
         train,
+        index: { maxLength: 16, pooling: 'mean', normalize: true },
         jobs: [{ name: 'asym-q1', queryLayers: 1, passageLayers: 2 }],
       };
       const background = trainInBackground(request, {
@@ -71,7 +72,13 @@ describe('trainInBackground', () => {
       await background.ready('asym-q1');
       await background.finished;
       expect(steps).toEqual(['asym-q1:1', 'asym-q1:2', 'asym-q1:3']);
-      expect(events.at(-1)).toMatchObject({ label: 'train asym-q1', done: 3, total: 3 });
+      // The passage index was encoded on the worker too: the grid only loads it.
+      expect(await readdir(ws.index('asym-q1'))).toContain('manifest.json');
+      expect(events.some((e) => e.label === 'encode corpus asym-q1')).toBe(true);
+      expect(events.filter((e) => e.label === 'train asym-q1').at(-1)).toMatchObject({
+        done: 3,
+        total: 3,
+      });
 
       const here = workspace(join(out, 'here'), dataset.name);
       const trained = await ensureDual(
