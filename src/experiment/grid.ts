@@ -201,13 +201,18 @@ export async function runGrid(
   const half = Math.max(1, Math.floor(L / 2));
   // Latency depends on the architecture, not the weights: measure every depth now, on
   // fresh encoders, while nothing trains beside us (the background worker would add noise).
-  for (const depth of [...new Set([L, ...depths, ...(options.halfDepth ? [half] : [])])]) {
-    const probe = createEncoder({ ...config, numHiddenLayers: depth }, options.seed);
-    try {
-      await latencyOf(probe);
-    } finally {
-      disposeEncoder(probe);
+  // A first pass over every depth only warms up (the first calls of a fresh backend are
+  // several times slower); the second pass is measured.
+  const probes = [...new Set([L, ...depths, ...(options.halfDepth ? [half] : [])])].map((depth) =>
+    createEncoder({ ...config, numHiddenLayers: depth }, options.seed),
+  );
+  try {
+    for (const probe of probes) {
+      await queryEncoderLatency(probe, tokenizer, latencyTexts, { maxLength: qMaxLen, runs: 3 });
     }
+    for (const probe of probes) await latencyOf(probe);
+  } finally {
+    for (const probe of probes) disposeEncoder(probe);
   }
   const background = await startBackground(dataset, options, context, ws, config, hooks, {
     wordEmbeddings,
