@@ -120,7 +120,10 @@ export const TRAIN_PRESETS: Readonly<Record<TrainPresetName, TrainPreset>> = Obj
     sharedEmbeddings: true,
     zeroPositionInit: true,
     train: Object.freeze({
-      batchSize: 64,
+      // 64 queries per step as 2 micro-batches of 32: one batch of 64 overflows the wasm
+      // heap at this size ("memory access out of bounds", measured).
+      batchSize: 32,
+      gradientAccumulation: 2,
       nHard: 1,
       qMaxLen: 32,
       pMaxLen: 64,
