@@ -117,5 +117,7 @@ export interface ResultsFile {
   readonly backend: string;
   readonly createdAt: string;
   readonly machine: Readonly<Record<string, unknown>>;
+  /** How the rows were made: grid preset, its options as run, the init checkpoint. */
+  readonly settings?: Readonly<Record<string, unknown>>;
   readonly rows: readonly ResultRow[];
 }

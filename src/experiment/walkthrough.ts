@@ -47,17 +47,24 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   };
   const previous = await readResults(paths.json);
   let rows: ResultRow[] = [...(previous?.rows ?? [])];
+  const grid = gridOptions(options.preset ?? 'quick', options.grid);
+  // Provenance for whoever reads results.json later (callbacks dropped: not JSON).
+  const settings = {
+    preset: options.preset ?? 'quick',
+    grid: JSON.parse(JSON.stringify(grid)) as Record<string, unknown>,
+    init: options.init ?? null,
+  };
   const save = async () => {
     const file: ResultsFile = {
       backend: backend.name,
       createdAt: previous?.createdAt ?? new Date().toISOString(),
       machine: { ...machineInfo(), backendThreads: backend.threads, simd: backend.simd },
+      settings,
       rows,
     };
     await writeResults(paths.json, paths.csv, file);
     return file;
   };
-  const grid = gridOptions(options.preset ?? 'quick', options.grid);
   const mainMetrics: Record<string, string> = {};
   const log = options.log ?? (() => {});
   for (const spec of options.datasets) {

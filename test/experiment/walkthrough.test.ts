@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend } from '../../src/backend/index.js';
+import type { ResultsFile } from '../../src/data/types.js';
+import { runExperiment, type GridOptions } from '../../src/experiment/index.js';
+import { silentProgress } from '../../src/util/index.js';
+import { syntheticDataset } from './synthetic-dataset.js';
+
+/** The synthetic task written as a BEIR folder, so runExperiment loads it by spec. */
+async function writeBeir(dir: string): Promise<void> {
+  const d = syntheticDataset();
+  await mkdir(join(dir, 'qrels'), { recursive: true });
+  const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+  await writeFile(
+    join(dir, 'corpus.jsonl'),
+    jsonl(Object.entries(d.corpus).map(([id, doc]) => ({ _id: id, ...doc }))),
+  );
+  const queries = Object.values(d.splits).flatMap((s) =>
+    Object.entries(s!.queries).map(([id, q]) => ({ _id: id, text: q.text })),
+  );
+  await writeFile(join(dir, 'queries.jsonl'), jsonl(queries));
+  for (const [name, split] of Object.entries(d.splits)) {
+    const lines = Object.entries(split!.qrels).flatMap(([q, docs]) =>
+      Object.entries(docs).map(([doc, rel]) => `${q}\t${doc}\t${rel}`),
+    );
+    await writeFile(
+      join(dir, 'qrels', `${name}.tsv`),
+      ['query-id\tcorpus-id\tscore', ...lines].join('\n') + '\n',
+    );
+  }
+}
+
+const tiny: Partial<GridOptions> = {
+  model: {
+    hiddenSize: 16,
+    numHiddenLayers: 2,
+    numAttentionHeads: 2,
+    intermediateSize: 32,
+    maxPositionEmbeddings: 32,
+    typeVocabSize: 2,
+    layerNormEps: 1e-12,
+    initializerRange: 0.02,
+  },
+  vocabSize: 200,
+  queryDepths: [1],
+  alignLosses: ['kl'],
+  asymmetric: false,
+  halfDepth: false,
+  wordVectors: null,
+  train: { batchSize: 8, steps: 3, qMaxLen: 16, pMaxLen: 16, lr: 1e-3, logEvery: 1 },
+  kale: { steps: 2, batchSize: 8 },
+  latencyRuns: 2,
+};
+
+describe('runExperiment', () => {
+  it('writes results.json (with its settings), results.csv and report.html; a rerun adds nothing', async () => {
+    await initBackend({ prefer: 'wasm', announce: false });
+    const root = await mkdtemp(join(tmpdir(), 'kalelab-experiment-'));
+    try {
+      await writeBeir(join(root, 'data'));
+      const out = join(root, 'out');
+      const run = () =>
+        runExperiment({
+          datasets: [`beir:${join(root, 'data')}`],
+          out,
+          grid: tiny,
+          progress: silentProgress,
+        });
+      const first = await run();
+      expect(first.results.rows.map((r) => `${r.method}:${r.queryLayers}`)).toEqual([
+        'bm25:0',
+        'full:2',
+        'pruned:1',
+        'kale-kl:1',
+      ]);
+      const saved = JSON.parse(await readFile(first.paths.json, 'utf8')) as ResultsFile;
+      expect(saved.rows).toEqual(first.results.rows);
+      expect(saved.settings).toMatchObject({
+        preset: 'quick',
+        init: null,
+        grid: { queryDepths: [1], wordVectors: null, model: { hiddenSize: 16 } },
+      });
+      expect((await readFile(first.paths.csv, 'utf8')).split('\n')[0]).toContain('method');
+      expect(await readFile(first.paths.report, 'utf8')).toContain('<html');
+
+      const again = await run();
+      expect(again.results.rows).toEqual(first.results.rows);
+      expect(again.results.createdAt).toBe(first.results.createdAt);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
