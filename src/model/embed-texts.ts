@@ -6,7 +6,7 @@
  * it on chunks (the `kalelab encode` command does). It does not write files.
  */
 import type { WordPieceTokenizer } from '../text/index.js';
-import { silentProgress, type ProgressSink } from '../util/index.js';
+import { normalizeRows, silentProgress, type ProgressSink } from '../util/index.js';
 import { disposeTokenBatch, toTokenBatch } from './batch.js';
 import { embed } from './encoder.js';
 import type { Encoder, Pooling } from './weights.js';
@@ -73,16 +73,4 @@ export function embedTexts(
   if (texts.length === 0) progress({ label, done: 0, total: 0 });
   if (options.normalize) normalizeRows(out, H);
   return out;
-}
-
-/** Scales each row of `vectors` ([N·dim]) to unit L2 norm in place; zero rows stay zero. */
-export function normalizeRows(vectors: Float32Array, dim: number): Float32Array {
-  for (let start = 0; start < vectors.length; start += dim) {
-    let sum = 0;
-    for (let d = start; d < start + dim; d++) sum += vectors[d]! * vectors[d]!;
-    if (sum === 0) continue;
-    const inv = 1 / Math.sqrt(sum);
-    for (let d = start; d < start + dim; d++) vectors[d]! *= inv;
-  }
-  return vectors;
 }

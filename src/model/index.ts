@@ -53,5 +53,5 @@ export {
   type CheckpointReport,
   type LoadOptions,
 } from './checkpoint.js';
-export { embedTexts, normalizeRows, type EmbedTextsOptions } from './embed-texts.js';
+export { embedTexts, type EmbedTextsOptions } from './embed-texts.js';
 export { encoderFlops } from './flops.js';

@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Run } from '../data/types.js';
 import { matMul } from '../backend/ops.js';
 import { silentProgress, type ProgressSink } from '../util/progress.js';
+import { normalizeRows } from '../util/vectors.js';
 import { TopK } from './topk.js';
 
 export type SimilarityMetric = 'ip' | 'cosine';
@@ -66,15 +67,7 @@ function rows(
   normalize: boolean,
 ): Float32Array {
   const view = data.subarray(from * dim, to * dim);
-  if (!normalize) return view;
-  const out = new Float32Array(view.length);
-  for (let r = 0; r < to - from; r++) {
-    let norm = 0;
-    for (let c = 0; c < dim; c++) norm += view[r * dim + c]! ** 2;
-    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let c = 0; c < dim; c++) out[r * dim + c] = view[r * dim + c]! * inv;
-  }
-  return out;
+  return normalize ? normalizeRows(view.slice(), dim) : view;
 }
 
 /**

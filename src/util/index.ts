@@ -1,4 +1,5 @@
 export { Random, hashString } from './random.js';
+export { normalizeRows } from './vectors.js';
 export { writeFileAtomic, writeJsonAtomic, writeDirAtomic, pathExists } from './files.js';
 export {
   defaultProgress,

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
-import { createEncoder, disposeEncoder, embedTexts, normalizeRows } from '../../src/model/index.js';
+import { createEncoder, disposeEncoder, embedTexts } from '../../src/model/index.js';
 import { WordPieceTokenizer } from '../../src/text/index.js';
-
-describe('normalizeRows', () => {
-  it('scales each row to unit L2 norm and leaves zero rows at zero', () => {
-    const v = normalizeRows(Float32Array.from([3, 4, 0, 0, 0, -2]), 2);
-    expect([...v]).toEqual([0.6000000238418579, 0.800000011920929, 0, 0, 0, -1]);
-  });
-});
 
 describe('embedTexts normalize', () => {
   it('returns the same directions as the raw vectors, at unit length, in input order', async () => {
