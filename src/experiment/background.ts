@@ -5,10 +5,11 @@
  *
  * The worker (train-worker.ts) asks for one job at a time and makes that model with
  * `ensureDual` — the same function, options and seed as on the main thread, so the
- * weights are identical — saving it in the workspace, with its passage index when asked;
- * `ready(name)` resolves once that model is on disk, and the main thread's own `ensureDual` then loads it. A job the worker
- * has not started yet can be taken back with `claim(name)` by a main thread that has
- * nothing else to do (work stealing). Progress and training steps come back as messages.
+ * weights are identical — saving it in the workspace, with its passage index when asked.
+ * `ready(name)` resolves once that model is on disk; the main thread's own `ensureDual`
+ * then loads it. A job the worker has not started yet can be taken back with
+ * `claim(name)` by a main thread that has nothing else to do (work stealing). Progress
+ * and training steps come back as messages.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

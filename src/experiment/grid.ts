@@ -14,7 +14,6 @@
  * of a passage encoder is built once and shared by all its query encoders — alignment
  * never touches it (checked by checksum).
  */
-import { join } from 'node:path';
 import type { ResultMethod, ResultRow, RetrievalDataset } from '../data/types.js';
 import { recovery, pruneQueryEncoder, type AlignmentLossName } from '../compress/index.js';
 import {
@@ -50,7 +49,14 @@ import {
   type BackgroundRequest,
   type BackgroundTraining,
 } from './background.js';
-import { ensureAligned, ensureDual, type ModelHooks, type TrainedDual } from './models.js';
+import {
+  ensureAligned,
+  ensureDual,
+  isTrained,
+  type ComputeRecord,
+  type ModelHooks,
+  type TrainedDual,
+} from './models.js';
 import type { GridOptions } from './options.js';
 import { rowKey } from './results-io.js';
 import { passageIndex, workspace, type Workspace } from './workspace.js';
@@ -199,6 +205,12 @@ export async function runGrid(
   };
   const depths = [...options.queryDepths].sort((a, b) => a - b);
   const half = Math.max(1, Math.floor(L / 2));
+  // Asymmetric models needed: for their own row, or as the teacher of a shallower asym+kale.
+  const asymDepths = options.asymmetric
+    ? depths.filter(
+        (k) => !finished('asym', k) || depths.some((j) => j < k && !finished('asym+kale', j)),
+      )
+    : [];
   // Latency depends on the architecture, not the weights: measure every depth now, on
   // fresh encoders, while nothing trains beside us (the background worker would add noise).
   // A first pass over every depth only warms up (the first calls of a fresh backend are
@@ -216,11 +228,7 @@ export async function runGrid(
   }
   const background = await startBackground(dataset, options, context, ws, config, hooks, {
     wordEmbeddings,
-    asymmetric: options.asymmetric
-      ? depths.filter(
-          (k) => !finished('asym', k) || depths.some((j) => j < k && !finished('asym+kale', j)),
-        )
-      : [],
+    asymmetric: asymDepths,
     half: options.halfDepth && !finished('half-depth', half) ? half : null,
     passageLayers: L,
     index: { maxLength: pMaxLen, pooling, normalize },
@@ -233,8 +241,7 @@ export async function runGrid(
     log(`${dataset.name}: model ${name} (${queryLayers}/${passageLayers} layers)`);
     // A job the worker has not started yet is quicker trained here than waited for.
     if (background?.has(name) && !background.claim(name)) await background.ready(name);
-    const saved = await pathExists(join(ws.model(name), 'train.json'));
-    const words = saved ? undefined : await wordEmbeddings();
+    const words = (await isTrained(ws, name)) ? undefined : await wordEmbeddings();
     return ensureDual(
       ws,
       name,
@@ -289,9 +296,7 @@ export async function runGrid(
         fullLatency,
         fullLatency,
         {
-          trainSteps: full.compute.steps,
-          computeSeconds: round(full.compute.seconds),
-          ...gflopsOf(full.compute),
+          ...costOf(full.compute),
         },
       );
       await emit(fullRow);
@@ -342,9 +347,7 @@ export async function runGrid(
             row(method, aligned.encoder, L, metrics, latency, fullLatency, {
               keptLayers: pruned.keptLayers,
               recovery: recoveryOrNull(fullMain, prunedMain, metrics[main]!),
-              trainSteps: aligned.compute.steps,
-              computeSeconds: round(aligned.compute.seconds),
-              ...gflopsOf(aligned.compute),
+              ...costOf(aligned.compute),
             }),
           );
           disposeEncoder(aligned.encoder);
@@ -367,9 +370,7 @@ export async function runGrid(
           await latencyOf(trained.dual.query),
           fullLatency,
           {
-            trainSteps: trained.compute.steps,
-            computeSeconds: round(trained.compute.seconds),
-            ...gflopsOf(trained.compute),
+            ...costOf(trained.compute),
           },
         ),
       );
@@ -383,10 +384,7 @@ export async function runGrid(
         number,
         { trained: TrainedDual; index: DenseIndex; main: number }
       >();
-      for (const k of depths) {
-        const needRow = !finished('asym', k);
-        const needTeacher = depths.some((j) => j < k && !finished('asym+kale', j));
-        if (!needRow && !needTeacher) continue;
+      for (const k of asymDepths) {
         const trained = await trainModel(`asym-q${k}`, k, L);
         const index = await indexFor(`asym-q${k}`, trained.dual.passage);
         let asymRow = finished('asym', k);
@@ -399,9 +397,7 @@ export async function runGrid(
             await latencyOf(trained.dual.query),
             fullLatency,
             {
-              trainSteps: trained.compute.steps,
-              computeSeconds: round(trained.compute.seconds),
-              ...gflopsOf(trained.compute),
+              ...costOf(trained.compute),
             },
           );
           await emit(asymRow);
@@ -440,9 +436,7 @@ export async function runGrid(
               fullLatency,
               {
                 recovery: recoveryOrNull(teacher.main, prunedMain, metrics[main]!),
-                trainSteps: aligned.compute.steps,
-                computeSeconds: round(aligned.compute.seconds),
-                ...gflopsOf(aligned.compute),
+                ...costOf(aligned.compute),
               },
             ),
           );
@@ -483,9 +477,15 @@ async function prepareTokenizer(
   return { tokenizer };
 }
 
-/** The row's computeGflops, when the record has FLOPs. */
-function gflopsOf(compute: { readonly flops?: number }): { computeGflops?: number } {
-  return compute.flops === undefined ? {} : { computeGflops: round(compute.flops / 1e9, 3) };
+/** A row's cost fields from what training or alignment recorded (FLOPs when it has them). */
+function costOf(
+  compute: ComputeRecord,
+): Pick<ResultRow, 'trainSteps' | 'computeSeconds' | 'computeGflops'> {
+  return {
+    trainSteps: compute.steps,
+    computeSeconds: round(compute.seconds),
+    ...(compute.flops === undefined ? {} : { computeGflops: round(compute.flops / 1e9, 3) }),
+  };
 }
 
 function round(value: number, digits = 3): number {
@@ -533,7 +533,7 @@ async function startBackground(
     wantedJobs.push({ name: `half-${h}`, queryLayers: h, passageLayers: h });
   }
   for (const job of wantedJobs) {
-    if (!(await pathExists(join(ws.model(job.name), 'train.json')))) jobs.push(job);
+    if (!(await isTrained(ws, job.name))) jobs.push(job);
   }
   if (jobs.length === 0) return undefined;
   const { progress: _progress, signal: _signal, ...train } = options.train;

@@ -57,6 +57,11 @@ export interface ModelHooks {
   readonly onAlignStep?: (model: string, info: AlignStepInfo) => void;
 }
 
+/** Whether the dual encoder `name` is trained and saved in the workspace. */
+export function isTrained(ws: Workspace, name: string): Promise<boolean> {
+  return pathExists(join(ws.model(name), 'train.json'));
+}
+
 /**
  * The dual encoder `name` with the given depths: loaded if saved, else trained on the
  * dataset's train split (from `init` when given, else freshly initialised).
@@ -79,7 +84,7 @@ export async function ensureDual(
   hooks: ModelHooks = {},
 ): Promise<TrainedDual> {
   const dir = ws.model(name);
-  if (await pathExists(join(dir, 'train.json'))) {
+  if (await isTrained(ws, name)) {
     const { dual } = await loadDualEncoder(dir);
     return { dual, compute: await readJson<ComputeRecord>(join(dir, 'train.json')) };
   }

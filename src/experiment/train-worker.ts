@@ -17,6 +17,7 @@ import type {
 import { ensureDual } from './models.js';
 import { passageIndex, workspace } from './workspace.js';
 import type { RetrievalDataset } from '../data/types.js';
+import type { ProgressSink } from '../util/index.js';
 
 if (!parentPort)
   throw new Error('train-worker.ts runs only as a worker thread (see background.ts)');
@@ -29,6 +30,12 @@ const ws = workspace(request.out, request.dataset.name);
 const tokenizer = await WordPieceTokenizer.fromVocabFile(request.vocab);
 const init = request.init ? (await loadEncoder(request.init)).encoder : undefined;
 const dataset: RetrievalDataset = request.dataset;
+
+/** Progress of `model`'s loops, sent to the parent with the model's name in the label. */
+function progressOf(model: string): ProgressSink {
+  return (event) =>
+    post({ type: 'progress', event: { ...event, label: `${event.label} ${model}` } });
+}
 
 /** The next job from the parent (it may have claimed some back), or undefined when none. */
 function nextJob(): Promise<BackgroundJob | undefined> {
@@ -55,19 +62,13 @@ for (let job = await nextJob(); job !== undefined; job = await nextJob()) {
       },
       tokenizer,
       dataset,
-      {
-        ...request.train,
-        progress: (event) =>
-          post({ type: 'progress', event: { ...event, label: `${event.label} ${job.name}` } }),
-      },
+      { ...request.train, progress: progressOf(job.name) },
       { onTrainStep: (model, record) => post({ type: 'step', model, record }) },
     );
     if (request.index) {
-      const name = job.name;
-      await passageIndex(ws.index(name), trained.dual.passage, tokenizer, dataset, {
+      await passageIndex(ws.index(job.name), trained.dual.passage, tokenizer, dataset, {
         ...request.index,
-        progress: (event) =>
-          post({ type: 'progress', event: { ...event, label: `${event.label} ${name}` } }),
+        progress: progressOf(job.name),
       });
     }
     disposeDualEncoder(trained.dual);
