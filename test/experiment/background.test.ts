@@ -3,27 +3,19 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend/index.js';
-import { trainInBackground, type BackgroundRequest } from '../../src/experiment/background.js';
+import type { RetrievalDataset } from '../../src/data/types.js';
+import {
+  trainInBackground,
+  type BackgroundJob,
+  type BackgroundRequest,
+} from '../../src/experiment/background.js';
 import { ensureDual } from '../../src/experiment/models.js';
-import { workspace } from '../../src/experiment/workspace.js';
+import { workspace, type Workspace } from '../../src/experiment/workspace.js';
 import { loadDualEncoder, disposeDualEncoder, trainingTexts } from '../../src/train/index.js';
 import { buildVocab, WordPieceTokenizer } from '../../src/text/index.js';
 import type { BertConfig } from '../../src/model/index.js';
 import { silentProgress, type ProgressEvent } from '../../src/util/index.js';
-import { syntheticDataset } from './synthetic-dataset.js';
-
-const config: BertConfig = {
-  vocabSize: 0, // set from the vocabulary below
-  hiddenSize: 16,
-  numHiddenLayers: 2,
-  numAttentionHeads: 2,
-  intermediateSize: 32,
-  maxPositionEmbeddings: 32,
-  typeVocabSize: 2,
-  layerNormEps: 1e-12,
-  initializerRange: 0.02,
-};
-const train = { batchSize: 8, steps: 3, qMaxLen: 16, pMaxLen: 16, lr: 1e-3, logEvery: 1 };
+import { syntheticDataset, TINY_MODEL, TINY_TRAIN } from './synthetic-dataset.js';
 
 async function weightsOf(dir: string): Promise<Map<string, Float32Array>> {
   const { dual } = await loadDualEncoder(dir);
@@ -42,33 +34,63 @@ async function weightsOf(dir: string): Promise<Map<string, Float32Array>> {
   }
 }
 
-describe('trainInBackground', () => {
-  it('trains on a worker thread to the same weights as training in this thread', async () => {
-    const backend = await initBackend({ prefer: 'wasm', announce: false });
-    const out = await mkdtemp(join(tmpdir(), 'kalelab-background-'));
-    try {
-      const dataset = syntheticDataset();
-      const ws = workspace(join(out, 'worker'), dataset.name);
-      const tokenizer = new WordPieceTokenizer(buildVocab(trainingTexts(dataset), { size: 200 }));
-      await tokenizer.saveVocab(ws.vocab);
-      const full: BertConfig = { ...config, vocabSize: tokenizer.vocab.length };
-      const events: ProgressEvent[] = [];
-      const steps: string[] = [];
-      const request: BackgroundRequest = {
+interface Setup {
+  readonly out: string;
+  readonly dataset: RetrievalDataset;
+  readonly ws: Workspace;
+  readonly tokenizer: WordPieceTokenizer;
+  readonly config: BertConfig;
+  /** A request for `jobs` on the synthetic task, tiny model, seed 7. */
+  request(jobs: BackgroundJob[]): BackgroundRequest;
+}
+
+/** A temporary workspace with the synthetic task's vocabulary written, removed afterwards. */
+async function inWorkspace(test: (setup: Setup) => Promise<void>): Promise<void> {
+  const backend = await initBackend({ prefer: 'wasm', announce: false });
+  const out = await mkdtemp(join(tmpdir(), 'kalelab-background-'));
+  try {
+    const dataset = syntheticDataset();
+    const ws = workspace(out, dataset.name);
+    const tokenizer = new WordPieceTokenizer(buildVocab(trainingTexts(dataset), { size: 200 }));
+    await tokenizer.saveVocab(ws.vocab);
+    const config: BertConfig = { ...TINY_MODEL, vocabSize: tokenizer.vocab.length };
+    await test({
+      out,
+      dataset,
+      ws,
+      tokenizer,
+      config,
+      request: (jobs) => ({
         backend: backend.name,
-        out: join(out, 'worker'),
+        out,
         dataset,
         vocab: ws.vocab,
-        config: full,
+        config,
         seed: 7,
-        train,
-        index: { maxLength: 16, pooling: 'mean', normalize: true },
-        jobs: [{ name: 'asym-q1', queryLayers: 1, passageLayers: 2 }],
-      };
-      const background = trainInBackground(request, {
-        progress: (e) => events.push(e),
-        onTrainStep: (model, record) => steps.push(`${model}:${record.step}`),
-      });
+        train: TINY_TRAIN,
+        jobs,
+      }),
+    });
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
+describe('trainInBackground', () => {
+  it('trains on a worker thread to the same weights as training in this thread', () =>
+    inWorkspace(async ({ out, dataset, ws, tokenizer, config, request }) => {
+      const events: ProgressEvent[] = [];
+      const steps: string[] = [];
+      const background = trainInBackground(
+        {
+          ...request([{ name: 'asym-q1', queryLayers: 1, passageLayers: 2 }]),
+          index: { maxLength: 16, pooling: 'mean', normalize: true },
+        },
+        {
+          progress: (e) => events.push(e),
+          onTrainStep: (model, record) => steps.push(`${model}:${record.step}`),
+        },
+      );
       await background.ready('asym-q1');
       await background.finished;
       expect(steps).toEqual(['asym-q1:1', 'asym-q1:2', 'asym-q1:3']);
@@ -84,72 +106,40 @@ describe('trainInBackground', () => {
       const trained = await ensureDual(
         here,
         'asym-q1',
-        { config: full, queryLayers: 1, passageLayers: 2, seed: 7 },
+        { config, queryLayers: 1, passageLayers: 2, seed: 7 },
         tokenizer,
         dataset,
-        { ...train, progress: silentProgress },
+        { ...TINY_TRAIN, progress: silentProgress },
       );
       disposeDualEncoder(trained.dual);
       const a = await weightsOf(ws.model('asym-q1'));
       const b = await weightsOf(here.model('asym-q1'));
       expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
       for (const [name, values] of a) expect(values, name).toEqual(b.get(name));
-    } finally {
-      await rm(out, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('rejects a job whose training fails, with the reason, and goes on with the next', async () => {
-    const backend = await initBackend({ prefer: 'wasm', announce: false });
-    const out = await mkdtemp(join(tmpdir(), 'kalelab-background-'));
-    try {
-      const dataset = syntheticDataset();
-      const ws = workspace(out, dataset.name);
-      const tokenizer = new WordPieceTokenizer(buildVocab(trainingTexts(dataset), { size: 200 }));
-      await tokenizer.saveVocab(ws.vocab);
-      const background = trainInBackground({
-        backend: backend.name,
-        out,
-        dataset,
-        vocab: ws.vocab,
-        config: { ...config, vocabSize: tokenizer.vocab.length },
-        seed: 7,
-        train,
-        jobs: [
+  it('rejects a job whose training fails, with the reason, and goes on with the next', () =>
+    inWorkspace(async ({ request }) => {
+      const background = trainInBackground(
+        request([
           { name: 'broken', queryLayers: 0, passageLayers: 2 },
           { name: 'asym-q1', queryLayers: 1, passageLayers: 2 },
-        ],
-      });
+        ]),
+      );
       await expect(background.ready('broken')).rejects.toThrow(/queryLayers must be an integer/);
       await background.ready('asym-q1');
       await expect(background.ready('nope')).rejects.toThrow(/no background job named "nope"/);
       await background.finished;
-    } finally {
-      await rm(out, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('lets the caller claim back a job the worker has not started', async () => {
-    const backend = await initBackend({ prefer: 'wasm', announce: false });
-    const out = await mkdtemp(join(tmpdir(), 'kalelab-background-'));
-    try {
-      const dataset = syntheticDataset();
-      const ws = workspace(out, dataset.name);
-      const tokenizer = new WordPieceTokenizer(buildVocab(trainingTexts(dataset), { size: 200 }));
-      await tokenizer.saveVocab(ws.vocab);
-      const background = trainInBackground({
-        backend: backend.name,
-        out,
-        dataset,
-        vocab: ws.vocab,
-        config: { ...config, vocabSize: tokenizer.vocab.length },
-        seed: 7,
-        train,
-        jobs: [
+  it('lets the caller claim back a job the worker has not started', () =>
+    inWorkspace(async ({ ws, request }) => {
+      const background = trainInBackground(
+        request([
           { name: 'asym-q1', queryLayers: 1, passageLayers: 2 },
           { name: 'half-1', queryLayers: 1, passageLayers: 1 },
-        ],
-      });
+        ]),
+      );
       // The worker is still starting: nothing is taken yet, so the second job comes back.
       expect(background.claim('half-1')).toBe(true);
       expect(background.has('half-1')).toBe(false);
@@ -158,8 +148,5 @@ describe('trainInBackground', () => {
       await background.ready('asym-q1');
       await background.finished;
       expect((await readdir(join(ws.root, 'models'))).sort()).toEqual(['asym-q1']);
-    } finally {
-      await rm(out, { recursive: true, force: true });
-    }
-  });
+    }));
 });

@@ -8,27 +8,9 @@ import type { ResultRow } from '../../src/data/types.js';
 import { gridOptions, runGrid } from '../../src/experiment/index.js';
 import { silentProgress } from '../../src/util/index.js';
 import { disposeDualEncoder, loadDualEncoder } from '../../src/train/index.js';
-import { syntheticDataset } from './synthetic-dataset.js';
+import { syntheticDataset, TINY_GRID, TOPIC_WORDS } from './synthetic-dataset.js';
 
-const tiny = gridOptions('quick', {
-  model: {
-    hiddenSize: 16,
-    numHiddenLayers: 2,
-    numAttentionHeads: 2,
-    intermediateSize: 32,
-    maxPositionEmbeddings: 32,
-    typeVocabSize: 2,
-    layerNormEps: 1e-12,
-    initializerRange: 0.02,
-  },
-  vocabSize: 200,
-  queryDepths: [1],
-  alignLosses: ['kl'],
-  train: { batchSize: 8, steps: 3, qMaxLen: 16, pMaxLen: 16, lr: 1e-3, logEvery: 1 },
-  kale: { steps: 2, batchSize: 8 },
-  latencyRuns: 2,
-  wordVectors: null,
-});
+const tiny = gridOptions('quick', TINY_GRID);
 
 describe('runGrid', () => {
   it('produces every row of the grid, then skips them all on a rerun', async () => {
@@ -89,18 +71,7 @@ describe('runGrid', () => {
     const out = await mkdtemp(join(tmpdir(), 'kalelab-grid-'));
     try {
       // 16-d vectors for the ten topic words: one-hot-like, far from a random init.
-      const words = [
-        'river',
-        'money',
-        'stone',
-        'light',
-        'music',
-        'paper',
-        'glass',
-        'horse',
-        'storm',
-        'bread',
-      ];
+      const words = TOPIC_WORDS;
       const vectorsFile = join(out, 'vectors.txt');
       await writeFile(
         vectorsFile,

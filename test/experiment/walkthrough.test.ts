@@ -6,7 +6,7 @@ import { initBackend } from '../../src/backend/index.js';
 import type { ResultsFile } from '../../src/data/types.js';
 import { runExperiment, type GridOptions } from '../../src/experiment/index.js';
 import { silentProgress } from '../../src/util/index.js';
-import { syntheticDataset } from './synthetic-dataset.js';
+import { syntheticDataset, TINY_GRID } from './synthetic-dataset.js';
 
 /** The synthetic task written as a BEIR folder, so runExperiment loads it by spec. */
 async function writeBeir(dir: string): Promise<void> {
@@ -32,27 +32,7 @@ async function writeBeir(dir: string): Promise<void> {
   }
 }
 
-const tiny: Partial<GridOptions> = {
-  model: {
-    hiddenSize: 16,
-    numHiddenLayers: 2,
-    numAttentionHeads: 2,
-    intermediateSize: 32,
-    maxPositionEmbeddings: 32,
-    typeVocabSize: 2,
-    layerNormEps: 1e-12,
-    initializerRange: 0.02,
-  },
-  vocabSize: 200,
-  queryDepths: [1],
-  alignLosses: ['kl'],
-  asymmetric: false,
-  halfDepth: false,
-  wordVectors: null,
-  train: { batchSize: 8, steps: 3, qMaxLen: 16, pMaxLen: 16, lr: 1e-3, logEvery: 1 },
-  kale: { steps: 2, batchSize: 8 },
-  latencyRuns: 2,
-};
+const tiny: Partial<GridOptions> = { ...TINY_GRID, asymmetric: false, halfDepth: false };
 
 describe('runExperiment', () => {
   it('writes results.json (with its settings), results.csv and report.html; a rerun adds nothing', async () => {
