@@ -5,21 +5,16 @@
  *   npx tsx bench/train-quick.ts [--preset quick|full] [--override '{"lr":1e-3}'] [--model '{"hiddenSize":64}']
  */
 import { initBackend } from '../src/backend/index.js';
-import { buildWordNetDataset, type RetrievalDataset } from '../src/data/index.js';
-import { evaluateRun } from '../src/eval/index.js';
-import { embedTexts } from '../src/model/index.js';
-import { Bm25Index, searchTopK, topKToRun } from '../src/retrieval/index.js';
 import { WordPieceTokenizer } from '../src/text/index.js';
 import {
   createPresetDualEncoder,
-  passageText,
   presetVocab,
   trainDualEncoder,
   trainPreset,
-  type DualEncoder,
   type TrainOptions,
 } from '../src/train/index.js';
 import { lineProgress } from '../src/util/index.js';
+import { bm25Mrr, denseMrr, sensesDataset } from './lib/senses-test.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,48 +39,11 @@ const preset = {
 };
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
-const dataset: RetrievalDataset = await buildWordNetDataset(
-  'wordnet-senses',
-  process.argv.includes('--full-data') ? {} : { maxQueries: 3000, corpus: 'related' },
-);
+const dataset = await sensesDataset(process.argv.includes('--full-data'));
 const tokenizer = new WordPieceTokenizer(presetVocab(preset, dataset));
 const prepSeconds = (performance.now() - t0) / 1000;
-const test = dataset.splits.test!;
-const docIds = Object.keys(dataset.corpus);
-const queryIds = Object.keys(test.queries);
+const bm25 = bm25Mrr(dataset);
 
-function denseMrr(dual: DualEncoder): number {
-  const pooling = preset.train.pooling ?? 'cls';
-  const docs = embedTexts(
-    dual.passage,
-    tokenizer,
-    docIds.map((id) => passageText(dataset.corpus[id]!)),
-    {
-      pooling,
-      maxLength: preset.train.pMaxLen,
-      batchSize: 128,
-    },
-  );
-  const qs = embedTexts(
-    dual.query,
-    tokenizer,
-    queryIds.map((id) => test.queries[id]!.text),
-    {
-      pooling,
-      maxLength: preset.train.qMaxLen,
-      batchSize: 128,
-    },
-  );
-  const top = searchTopK(qs, docs, dual.query.config.hiddenSize, 10, {
-    metric: preset.train.similarity === 'cosine' ? 'cosine' : 'ip',
-  });
-  return evaluateRun(test.qrels, topKToRun(top, queryIds, docIds), ['mrr@10']).aggregate['mrr@10']!;
-}
-
-const bm25 = Bm25Index.build(dataset.corpus);
-const bm25Mrr = evaluateRun(test.qrels, bm25.searchAll(test.queries, 10), ['mrr@10']).aggregate[
-  'mrr@10'
-]!;
 const dual = createPresetDualEncoder(
   {
     ...preset,
@@ -95,9 +53,9 @@ const dual = createPresetDualEncoder(
   tokenizer.vocab.length,
   override.queryLayers !== undefined ? { queryLayers: override.queryLayers } : {},
 );
-const untrained = denseMrr(dual);
+const untrained = denseMrr(dual, tokenizer, dataset, preset.train);
 if (process.argv.includes('--no-train')) {
-  process.stdout.write(JSON.stringify({ bm25: bm25Mrr, untrained }) + '\n');
+  process.stdout.write(JSON.stringify({ bm25, untrained }) + '\n');
   process.exit(0);
 }
 const result = await trainDualEncoder(dual, tokenizer, dataset, {
@@ -106,7 +64,7 @@ const result = await trainDualEncoder(dual, tokenizer, dataset, {
   progress: lineProgress(10_000),
   logEvery: 20,
 });
-const trained = denseMrr(dual);
+const trained = denseMrr(dual, tokenizer, dataset, preset.train);
 const losses = result.history.map((h) => h.loss);
 const avg = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 process.stdout.write(
@@ -130,6 +88,6 @@ process.stdout.write(
     examplesPerSecond: Number(result.examplesPerSecond.toFixed(1)),
     lossFirst10: Number(avg(losses.slice(0, 10)).toFixed(3)),
     lossLast10: Number(avg(losses.slice(-10)).toFixed(3)),
-    mrr10: { bm25: bm25Mrr, untrained, trained },
+    mrr10: { bm25, untrained, trained },
   }) + '\n',
 );
