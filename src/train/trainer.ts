@@ -9,7 +9,8 @@
  *   it and gives the same losses and weights as an uninterrupted run.
  * - Observable: `hooks.onStep` sees each step's record and the history (notebooks plot it
  *   live) and may return 'stop'; progress goes to `options.progress` every `logEvery` steps.
- * - Tidy: a step leaves tf.memory().numTensors unchanged.
+ * - Tidy: a step leaves tf.memory().numTensors unchanged. If the wasm heap (4 GiB) runs
+ *   out mid-step, the error names the step, the micro-batch to shrink and the checkpoint.
  *
  * It trains the encoders in place (the caller's `dual` holds the result) and does not
  * evaluate (src/eval does) or save a final model (use saveDualEncoder).
@@ -17,6 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RetrievalDataset } from '../data/index.js';
 import type { WordPieceTokenizer } from '../text/index.js';
+import { isWasmHeapExhausted } from '../backend/index.js';
 import { BatchSampler } from './batches.js';
 import {
   findTrainCheckpoint,
@@ -194,15 +196,20 @@ export async function trainDualEncoder(
         }
       } catch (error) {
         accumulator.dispose();
-        throw error;
+        throw explainHeapError(error, step + 1, o, lastCheckpoint);
       }
       const mean = accumulator.takeMean();
       const lr = learningRateAt(schedule, step);
       // Clipping as a factor inside the update: no clipped copies of the gradients (memory).
       const gradNorm = globalNorm(mean);
       const scale = o.maxGradNorm > 0 ? clipCoefficient(gradNorm, o.maxGradNorm) : 1;
-      optimizer.applyGradients(mean, lr, scale);
-      tf.dispose([...mean.values()]);
+      try {
+        optimizer.applyGradients(mean, lr, scale);
+      } catch (error) {
+        throw explainHeapError(error, step + 1, o, lastCheckpoint);
+      } finally {
+        tf.dispose([...mean.values()]);
+      }
       step += 1;
       const loss = lossSum / o.gradientAccumulation;
       if (!Number.isFinite(loss)) {
@@ -269,4 +276,28 @@ function checkFingerprint(
       );
     }
   }
+}
+
+/**
+ * `error` unchanged, unless it is the wasm heap running out: then an error saying which
+ * step, what to change, and where to resume (the wasm module is unusable afterwards).
+ */
+function explainHeapError(
+  error: unknown,
+  step: number,
+  o: ResolvedTrainOptions,
+  lastCheckpoint: string | undefined,
+): unknown {
+  if (!isWasmHeapExhausted(error)) return error;
+  const resume =
+    lastCheckpoint !== undefined
+      ? `resume from ${lastCheckpoint} in a new process`
+      : 'set checkpointEvery to be able to resume';
+  return new Error(
+    `trainDualEncoder: the wasm backend's heap (at most 4 GiB) ran out at step ${step} ` +
+      `with micro-batches of ${o.batchSize} queries, ${1 + o.nHard} passages each, ` +
+      `up to ${o.pMaxLen} tokens. Halve batchSize and double gradientAccumulation ` +
+      `(same queries per step) or shorten pMaxLen; ${resume}.`,
+    { cause: error },
+  );
 }
