@@ -12,3 +12,30 @@ export function isWasmHeapExhausted(error: unknown): boolean {
     /memory access out of bounds|^Aborted\(/.test(error.message)
   );
 }
+
+export interface HeapContext {
+  /** The function that ran out, e.g. 'trainDualEncoder'. */
+  readonly caller: string;
+  /** 1-based step that failed. */
+  readonly step: number;
+  /** What one batch holds, e.g. 'micro-batches of 16 queries, 2 passages each, up to 64 tokens'. */
+  readonly batch: string;
+  /** What to change so it fits. */
+  readonly advice: string;
+  /** Where to resume from, or how to be able to. */
+  readonly resume: string;
+}
+
+/**
+ * `error` unchanged, unless the wasm heap ran out: then an error that says where, with
+ * what batch, what to change and how to resume (the failed process's wasm heap is not
+ * reusable). The trap stays as `cause`.
+ */
+export function explainHeapExhausted(error: unknown, context: HeapContext): unknown {
+  if (!isWasmHeapExhausted(error)) return error;
+  return new Error(
+    `${context.caller}: the wasm backend's heap (at most 4 GiB) ran out at step ` +
+      `${context.step} with ${context.batch}. ${context.advice}; ${context.resume}.`,
+    { cause: error },
+  );
+}

@@ -9,6 +9,6 @@ export {
   type BackendReport,
   type BackendAttempt,
 } from './init.js';
-export { isWasmHeapExhausted } from './heap.js';
+export { explainHeapExhausted, isWasmHeapExhausted, type HeapContext } from './heap.js';
 export { registerWasmKernels, unsortedSegmentSum } from './kernels.js';
 export { matMul, linear, geluExact, layerNorm, embeddingLookup, transposeLast2 } from './ops.js';

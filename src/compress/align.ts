@@ -19,6 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { embed, encoderFlops, toTokenBatch, type Encoder } from '../model/index.js';
+import { explainHeapExhausted } from '../backend/index.js';
 import { AdamW, learningRateAt } from '../train/index.js';
 import { hashString, silentProgress, type ProgressSink } from '../util/index.js';
 import { batchesPerEpoch, randomPartners, stepIndices } from './batch-order.js';
@@ -282,7 +283,7 @@ export async function alignQueryEncoder(
     let completed = true;
     for (let step = history.length; step < totalSteps; step++) {
       const lr = learningRateAt(schedule, step);
-      const { loss, flops } = alignStep(ctx, step, lr);
+      const { loss, flops } = explainedStep(ctx, step, lr);
       studentFlops += flops;
       history.push(loss);
       progress({
@@ -320,6 +321,30 @@ export async function alignQueryEncoder(
     };
   } finally {
     optimizer.dispose();
+  }
+}
+
+/** alignStep, with a wasm heap trap turned into an error that says what to change. */
+function explainedStep(
+  ctx: StepContext,
+  step: number,
+  lr: number,
+): { loss: number; flops: number } {
+  try {
+    return alignStep(ctx, step, lr);
+  } catch (error) {
+    const o = ctx.options;
+    const saved = Math.floor(step / o.checkpointEvery) * o.checkpointEvery;
+    throw explainHeapExhausted(error, {
+      caller: 'alignQueryEncoder',
+      step: step + 1,
+      batch: `batches of ${o.batchSize} queries of up to ${o.maxLength} tokens`,
+      advice: 'Lower batchSize or maxLength',
+      resume:
+        o.checkpointDir !== undefined && saved > 0
+          ? `rerun with the same checkpointDir in a new process to resume from step ${saved}`
+          : 'set checkpointDir to be able to resume',
+    });
   }
 }
 

@@ -18,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RetrievalDataset } from '../data/index.js';
 import type { WordPieceTokenizer } from '../text/index.js';
-import { isWasmHeapExhausted } from '../backend/index.js';
+import { explainHeapExhausted } from '../backend/index.js';
 import { BatchSampler } from './batches.js';
 import {
   findTrainCheckpoint,
@@ -278,26 +278,22 @@ function checkFingerprint(
   }
 }
 
-/**
- * `error` unchanged, unless it is the wasm heap running out: then an error saying which
- * step, what to change, and where to resume (the wasm module is unusable afterwards).
- */
+/** `error`, or the clear error explainHeapExhausted makes of a wasm heap trap. */
 function explainHeapError(
   error: unknown,
   step: number,
   o: ResolvedTrainOptions,
   lastCheckpoint: string | undefined,
 ): unknown {
-  if (!isWasmHeapExhausted(error)) return error;
-  const resume =
-    lastCheckpoint !== undefined
-      ? `resume from ${lastCheckpoint} in a new process`
-      : 'set checkpointEvery to be able to resume';
-  return new Error(
-    `trainDualEncoder: the wasm backend's heap (at most 4 GiB) ran out at step ${step} ` +
-      `with micro-batches of ${o.batchSize} queries, ${1 + o.nHard} passages each, ` +
-      `up to ${o.pMaxLen} tokens. Halve batchSize and double gradientAccumulation ` +
-      `(same queries per step) or shorten pMaxLen; ${resume}.`,
-    { cause: error },
-  );
+  return explainHeapExhausted(error, {
+    caller: 'trainDualEncoder',
+    step,
+    batch: `micro-batches of ${o.batchSize} queries, ${1 + o.nHard} passages each, up to ${o.pMaxLen} tokens`,
+    advice:
+      'Halve batchSize and double gradientAccumulation (same queries per step) or shorten pMaxLen',
+    resume:
+      lastCheckpoint !== undefined
+        ? `resume from ${lastCheckpoint} in a new process`
+        : 'set checkpointEvery to be able to resume',
+  });
 }

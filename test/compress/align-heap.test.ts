@@ -1,0 +1,69 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { initBackend } from '../../src/backend/index.js';
+import { alignQueryEncoder, pruneQueryEncoder } from '../../src/compress/index.js';
+import { disposeEncoder, type Encoder } from '../../src/model/index.js';
+import type { WordPieceTokenizer } from '../../src/text/index.js';
+import { wasmOutOfBoundsTrap } from '../backend/wasm-trap.js';
+import { syntheticQueries, tinyTeacher, tinyTokenizer } from './tiny.js';
+
+// embed as it is, except that once armed it throws the trap the wasm backend throws when
+// its heap runs out (a real heap exhaustion needs 4 GiB).
+const trap = vi.hoisted(() => ({ armed: false }));
+vi.mock('../../src/model/index.js', async (importActual) => {
+  const actual = await importActual<typeof import('../../src/model/index.js')>();
+  return {
+    ...actual,
+    embed: (...args: Parameters<typeof actual.embed>) => {
+      if (trap.armed) throw wasmOutOfBoundsTrap();
+      return actual.embed(...args);
+    },
+  };
+});
+
+describe('alignQueryEncoder when the wasm heap runs out', () => {
+  let tokenizer: WordPieceTokenizer;
+  let teacher: Encoder;
+  let root: string;
+  const queries = syntheticQueries(40, 11);
+  const options = { steps: 7, batchSize: 16, lr: 1e-3, warmupSteps: 2, checkpointEvery: 2 };
+
+  beforeAll(async () => {
+    await initBackend({ prefer: 'wasm', announce: false });
+    tokenizer = tinyTokenizer();
+    teacher = tinyTeacher(tokenizer, 5, { numHiddenLayers: 3 });
+    root = await mkdtemp(join(tmpdir(), 'kalelab-align-heap-'));
+  });
+  afterAll(async () => {
+    disposeEncoder(teacher);
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('says at which step, what to change and how to resume; the checkpoint resumes', async () => {
+    const checkpointDir = join(root, 'run');
+    const student = pruneQueryEncoder(teacher, 2).encoder;
+    const failure = alignQueryEncoder(
+      teacher,
+      student,
+      queries,
+      tokenizer,
+      { ...options, checkpointDir },
+      { onStep: ({ step }) => void (trap.armed = step === 4) },
+    );
+    await expect(failure).rejects.toThrow(
+      /alignQueryEncoder: the wasm backend's heap \(at most 4 GiB\) ran out at step 5 with batches of 16 queries of up to 32 tokens\. Lower batchSize or maxLength; rerun with the same checkpointDir in a new process to resume from step 4\./,
+    );
+    await expect(failure).rejects.toHaveProperty('cause.message', 'memory access out of bounds');
+
+    trap.armed = false;
+    const resumed = await alignQueryEncoder(teacher, student, queries, tokenizer, {
+      ...options,
+      checkpointDir,
+    });
+    expect(resumed.resumedFromStep).toBe(4);
+    expect(resumed.steps).toBe(7);
+    disposeEncoder(student);
+  });
+});
