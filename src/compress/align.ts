@@ -244,6 +244,7 @@ export async function alignQueryEncoder(
       }
     }
     const resumedFromStep = history.length;
+    let savedStep = resumedFromStep; // the step the checkpoint on disk holds (0: none)
 
     const t0 = performance.now();
     const targets = chooseTargets(teacher, tokenizer, queries, o, totalSteps >= perEpoch);
@@ -278,12 +279,13 @@ export async function alignQueryEncoder(
         student,
         optimizer,
       );
+      savedStep = history.length;
     };
 
     let completed = true;
     for (let step = history.length; step < totalSteps; step++) {
       const lr = learningRateAt(schedule, step);
-      const { loss, flops } = explainedStep(ctx, step, lr);
+      const { loss, flops } = explainedStep(ctx, step, lr, savedStep);
       studentFlops += flops;
       history.push(loss);
       progress({
@@ -329,20 +331,20 @@ function explainedStep(
   ctx: StepContext,
   step: number,
   lr: number,
+  savedStep: number,
 ): { loss: number; flops: number } {
   try {
     return alignStep(ctx, step, lr);
   } catch (error) {
     const o = ctx.options;
-    const saved = Math.floor(step / o.checkpointEvery) * o.checkpointEvery;
     throw explainHeapExhausted(error, {
       caller: 'alignQueryEncoder',
       step: step + 1,
       batch: `batches of ${o.batchSize} queries of up to ${o.maxLength} tokens`,
       advice: 'Lower batchSize or maxLength',
       resume:
-        o.checkpointDir !== undefined && saved > 0
-          ? `rerun with the same checkpointDir in a new process to resume from step ${saved}`
+        o.checkpointDir !== undefined && savedStep > 0
+          ? `rerun with the same checkpointDir in a new process to resume from step ${savedStep}`
           : 'set checkpointDir to be able to resume',
     });
   }

@@ -66,4 +66,24 @@ describe('alignQueryEncoder when the wasm heap runs out', () => {
     expect(resumed.steps).toBe(7);
     disposeEncoder(student);
   });
+
+  it('names the step the checkpoint on disk holds, also one saved when a run was stopped', async () => {
+    const checkpointDir = join(root, 'stopped');
+    // Teacher targets per batch: every embed call of the resumed run is inside a step.
+    const run = { ...options, checkpointDir, teacherTargets: 'per-batch' as const };
+    const student = pruneQueryEncoder(teacher, 2).encoder;
+    const stop = new AbortController();
+    const stopped = await alignQueryEncoder(teacher, student, queries, tokenizer, run, {
+      signal: stop.signal,
+      onStep: ({ step }) => void (step === 3 && stop.abort()),
+    });
+    expect(stopped.completed).toBe(false);
+    expect(stopped.steps).toBe(3); // saved at 3, between the every-2 checkpoints
+
+    trap.armed = true;
+    const failure = alignQueryEncoder(teacher, student, queries, tokenizer, run);
+    await expect(failure).rejects.toThrow(/ran out at step 4 .* resume from step 3\./);
+    trap.armed = false;
+    disposeEncoder(student);
+  });
 });
