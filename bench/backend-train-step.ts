@@ -19,16 +19,12 @@ import {
   encoderFlops,
   trainableVariables,
 } from '../src/model/index.js';
+import { numberArg } from './lib/args.js';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-const H = arg('hidden', 256);
-const layers = arg('layers', 4);
-const B = arg('batch', 32);
-const T = arg('seq', 32);
+const H = numberArg('hidden', 256);
+const layers = numberArg('layers', 4);
+const B = numberArg('batch', 32);
+const T = numberArg('seq', 32);
 const report = await initBackend({ announce: false });
 
 const config = {

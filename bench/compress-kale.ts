@@ -34,14 +34,11 @@ import {
 import { searchTopK } from '../src/retrieval/search.js';
 import { WordPieceTokenizer, buildVocab } from '../src/text/index.js';
 import { Random, lineProgress } from '../src/util/index.js';
+import { argValue, numberArg } from './lib/args.js';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
-}
-const steps = Number(arg('steps', '150'));
-const keeps = arg('keep', '1,2').split(',').map(Number);
-const losses = arg('losses', 'kl,mse,cosine,kl+mse').split(',') as AlignmentLossName[];
+const steps = numberArg('steps', 150);
+const keeps = (argValue('keep') ?? '1,2').split(',').map(Number);
+const losses = (argValue('losses') ?? 'kl,mse,cosine,kl+mse').split(',') as AlignmentLossName[];
 const datasets = process.env['KALELAB_DATASETS'] ?? '../shared/datasets';
 const oracle = process.env['KALELAB_ORACLE'] ?? '../shared/oracle';
 

@@ -17,11 +17,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { forEachMsmarcoPassage } from '../src/data/index.js';
 import { Random } from '../src/util/index.js';
+import { numberArg } from './lib/args.js';
 
 function argMb(): number {
-  const i = process.argv.indexOf('--mb');
-  const mb = i >= 0 ? Number(process.argv[i + 1]) : 1024;
-  if (!(mb > 0)) throw new Error(`--mb must be a positive number, got ${process.argv[i + 1]}`);
+  const mb = numberArg('mb', 1024);
+  if (!(mb > 0)) throw new Error(`--mb must be a positive number, got ${mb}`);
   return mb;
 }
 

@@ -21,9 +21,9 @@ import {
 import { encodeCorpus } from '../src/retrieval/index.js';
 import { WordPieceTokenizer, buildVocab } from '../src/text/index.js';
 import { passageText } from '../src/train/index.js';
+import { numberArg } from './lib/args.js';
 
-const i = process.argv.indexOf('--docs');
-const limit = i >= 0 ? Number(process.argv[i + 1]) : 512;
+const limit = numberArg('docs', 512);
 const backend = await initBackend({ announce: false });
 const root = process.env['KALELAB_DATASETS'] ?? '../shared/datasets';
 const dataset = await loadDataset(`beir:${join(root, 'scifact')}`);

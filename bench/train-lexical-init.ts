@@ -29,11 +29,7 @@ import {
 } from '../src/train/index.js';
 import { lineProgress } from '../src/util/index.js';
 import { bm25Mrr, denseMrr, sensesDataset, testMrr } from './lib/senses-test.js';
-
-function numberArg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
+import { numberArg } from './lib/args.js';
 
 /** idf of every vocabulary id over the corpus' passages: ln((N+1)/(df+1)). */
 function tokenIdf(tokenizer: WordPieceTokenizer, dataset: RetrievalDataset): Float64Array {

@@ -15,21 +15,17 @@ import {
 } from '../src/train/index.js';
 import { lineProgress } from '../src/util/index.js';
 import { bm25Mrr, denseMrr, sensesDataset } from './lib/senses-test.js';
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { argValue } from './lib/args.js';
 
 const backend = await initBackend({ announce: false });
-const base = trainPreset(arg('preset') ?? 'quick');
-const override = JSON.parse(arg('override') ?? '{}') as TrainOptions & {
+const base = trainPreset(argValue('preset') ?? 'quick');
+const override = JSON.parse(argValue('override') ?? '{}') as TrainOptions & {
   queryLayers?: number;
   shared?: boolean;
   zeroPos?: boolean;
 };
-const modelOverride = JSON.parse(arg('model') ?? '{}') as Record<string, number>;
-const vocabSize = Number(arg('vocab') ?? base.vocabSize);
+const modelOverride = JSON.parse(argValue('model') ?? '{}') as Record<string, number>;
+const vocabSize = Number(argValue('vocab') ?? base.vocabSize);
 const { queryLayers: _q, shared: _s, zeroPos: _z, ...trainOptions } = override;
 const preset = {
   ...base,

@@ -12,11 +12,7 @@
 import { initBackend } from '../src/backend/index.js';
 import { TRAINING_SHAPES, benchTraining, type TrainingShape } from '../src/eval/index.js';
 import { presetConfig, trainPreset } from '../src/train/index.js';
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { argValue, numberArg } from './lib/args.js';
 
 const presetQuick: TrainingShape = {
   preset: 'quick',
@@ -27,8 +23,8 @@ const presetQuick: TrainingShape = {
   pLen: 32,
 };
 const backend = await initBackend({ announce: false });
-const steps = Number(arg('steps') ?? '3');
-const only = arg('only');
+const steps = numberArg('steps', 3);
+const only = argValue('only');
 const training = [presetQuick, ...TRAINING_SHAPES]
   .filter((s) => only === undefined || s.preset === only)
   .map((s) => benchTraining(s, steps));
