@@ -18,6 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/index.js';
 import type { RetrievalDataset } from '../src/data/index.js';
+import { TopK } from '../src/retrieval/index.js';
 import { WordPieceTokenizer } from '../src/text/index.js';
 import {
   createPresetDualEncoder,
@@ -62,13 +63,14 @@ function sparseTfIdfMrr(
   const run: Record<string, Record<string, number>> = {};
   for (const [queryId, query] of Object.entries(dataset.splits.test!.queries)) {
     const q = sparseBag(tokenizer.encode(query.text).inputIds, weight);
-    const scored = docs.map((doc, i) => {
+    const top = new TopK(10);
+    docs.forEach((doc, i) => {
       let dot = 0;
       for (const [id, w] of q) dot += w * (doc.get(id) ?? 0);
-      return [dot, i] as const;
+      top.push(i, dot);
     });
-    scored.sort((a, b) => b[0] - a[0]);
-    run[queryId] = Object.fromEntries(scored.slice(0, 10).map(([s, i]) => [docIds[i]!, s]));
+    const { indices, scores } = top.sorted();
+    run[queryId] = Object.fromEntries(Array.from(indices, (i, r) => [docIds[i]!, scores[r]!]));
   }
   return testMrr(dataset, run);
 }
