@@ -7,7 +7,7 @@ import { alignQueryEncoder, pruneQueryEncoder } from '../../src/compress/index.j
 import { disposeEncoder, type Encoder } from '../../src/model/index.js';
 import type { WordPieceTokenizer } from '../../src/text/index.js';
 import { wasmOutOfBoundsTrap } from '../backend/wasm-trap.js';
-import { syntheticQueries, tinyTeacher, tinyTokenizer } from './tiny.js';
+import { RESUMABLE_OPTIONS, RESUMABLE_QUERIES, tinyTeacher, tinyTokenizer } from './tiny.js';
 
 // embed as it is, except that once armed it throws the trap the wasm backend throws when
 // its heap runs out (a real heap exhaustion needs 4 GiB).
@@ -27,8 +27,8 @@ describe('alignQueryEncoder when the wasm heap runs out', () => {
   let tokenizer: WordPieceTokenizer;
   let teacher: Encoder;
   let root: string;
-  const queries = syntheticQueries(40, 11);
-  const options = { steps: 7, batchSize: 16, lr: 1e-3, warmupSteps: 2, checkpointEvery: 2 };
+  const queries = RESUMABLE_QUERIES;
+  const options = RESUMABLE_OPTIONS;
 
   beforeAll(async () => {
     await initBackend({ prefer: 'wasm', announce: false });

@@ -7,25 +7,17 @@ import {
   alignCheckpointPath,
   alignQueryEncoder,
   pruneQueryEncoder,
-  type KaleOptions,
 } from '../../src/compress/index.js';
 import { disposeEncoder, encoderFingerprint, type Encoder } from '../../src/model/index.js';
 import type { WordPieceTokenizer } from '../../src/text/index.js';
-import { syntheticQueries, tinyTeacher, tinyTokenizer } from './tiny.js';
+import { RESUMABLE_OPTIONS, RESUMABLE_QUERIES, tinyTeacher, tinyTokenizer } from './tiny.js';
 
 describe('alignQueryEncoder checkpoints (wasm)', () => {
   let tokenizer: WordPieceTokenizer;
   let teacher: Encoder;
   let root: string;
-  const queries = syntheticQueries(40, 11);
-  // 40 queries / 16 = 3 batches per epoch (the last has 8): 7 steps cross two epochs.
-  const options: KaleOptions = {
-    steps: 7,
-    batchSize: 16,
-    lr: 1e-3,
-    warmupSteps: 2,
-    checkpointEvery: 2,
-  };
+  const queries = RESUMABLE_QUERIES;
+  const options = RESUMABLE_OPTIONS;
 
   beforeAll(async () => {
     await initBackend({ prefer: 'wasm', announce: false });

@@ -11,7 +11,7 @@ import {
   type Encoder,
 } from '../../src/model/index.js';
 import { WordPieceTokenizer, buildVocab } from '../../src/text/index.js';
-import { kaleKlLoss } from '../../src/compress/index.js';
+import { kaleKlLoss, type KaleOptions } from '../../src/compress/index.js';
 import { Random } from '../../src/util/index.js';
 
 const WORDS = (
@@ -28,6 +28,19 @@ export function syntheticQueries(count: number, seed = 7): string[] {
     return Array.from({ length: len }, () => WORDS[rng.int(WORDS.length)]!).join(' ');
   });
 }
+
+/**
+ * The checkpoint tests' KALE run: 40 queries in batches of 16 (3 batches per epoch, the
+ * last of 8), so 7 steps cross two epochs; a checkpoint every 2 steps.
+ */
+export const RESUMABLE_QUERIES: readonly string[] = Object.freeze(syntheticQueries(40, 11));
+export const RESUMABLE_OPTIONS: KaleOptions = Object.freeze({
+  steps: 7,
+  batchSize: 16,
+  lr: 1e-3,
+  warmupSteps: 2,
+  checkpointEvery: 2,
+});
 
 export function tinyTokenizer(): WordPieceTokenizer {
   return new WordPieceTokenizer(buildVocab([WORDS.join(' ')], { size: 200, minFrequency: 1 }));
