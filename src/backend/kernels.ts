@@ -1,9 +1,14 @@
 /**
- * Kernels the wasm backend lacks, registered so tfjs' own gradients run there.
+ * Kernels the wasm backend lacks or runs poorly, registered so tfjs' own gradients run well.
  *
- * `UnsortedSegmentSum` is the gradient of `gather`, i.e. of every embedding lookup: without
- * it, training any model with an embedding table throws on wasm. The sum is a scatter-add
- * over rows, memory-bound, so a plain loop over the wasm heap is as fast as a native kernel.
+ * - `UnsortedSegmentSum` is the gradient of `gather`, i.e. of every embedding lookup: without
+ *   it, training any model with an embedding table throws on wasm. The sum is a scatter-add
+ *   over rows, memory-bound, so a plain loop over the wasm heap is as fast as a native kernel.
+ * - `Identity` (`tf.clone`) copies its input on wasm, where the cpu and webgl backends share
+ *   the data, as wasm's own `Reshape` does. tfjs clones every tensor a gradient needs when it
+ *   records it for the backward pass, so during training the copies were the largest share of
+ *   a step's memory. Tensors are immutable (a variable's `assign` rebinds, it does not write
+ *   in place), so sharing is safe.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -15,6 +20,7 @@ interface WasmBackendLike {
     memoryOffset?: number,
     values?: tf.backend_util.BackendValues,
   ): tf.TensorInfo;
+  incRef(dataId: tf.DataId): void;
 }
 
 let registered = false;
@@ -43,6 +49,16 @@ export function registerWasmKernels(): void {
       },
     });
   }
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Identity',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const { x } = inputs as { x: tf.TensorInfo };
+      (backend as unknown as WasmBackendLike).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  });
 }
 
 /**
