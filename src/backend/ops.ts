@@ -76,25 +76,83 @@ export function linear(x: tf.Tensor, weightInOut: tf.Tensor2D, bias?: tf.Tensor1
   return tf.reshape(y, [...lead, outDim]);
 }
 
-/** Exact GELU, 0.5·x·(1 + erf(x/√2)), as BERT and PyTorch's default `gelu`. */
-export function geluExact(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)));
-}
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
-/** LayerNorm over the last axis with biased variance, as PyTorch's `nn.LayerNorm`. */
+/**
+ * Exact GELU, 0.5·x·(1 + erf(x/√2)), as BERT and PyTorch's default `gelu`. Its gradient,
+ * Φ(x) + x·φ(x), is written out and keeps only x for the backward pass: tfjs' own
+ * gradient of the four ops would keep four [B, L, I] tensors, the largest of a layer.
+ */
+export const geluExact = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+  save([x]);
+  return {
+    value: tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1))),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+      tf.tidy(() => {
+        const sx = saved[0]!;
+        const cdf = tf.mul(tf.add(tf.erf(tf.mul(sx, Math.SQRT1_2)), 1), 0.5); // Φ(x)
+        const pdf = tf.mul(tf.exp(tf.mul(tf.square(sx), -0.5)), INV_SQRT_2PI); // φ(x)
+        return [tf.mul(dy, tf.add(cdf, tf.mul(sx, pdf)))];
+      }),
+  };
+}) as (x: tf.Tensor) => tf.Tensor;
+
+/**
+ * LayerNorm over the last axis with biased variance, as PyTorch's `nn.LayerNorm`. The
+ * gradient is written out (dx = r·(g − mean(g) − x̂·mean(g·x̂)) with g = dy·γ, x̂ the
+ * normalised input, r = 1/√(var + eps)) and keeps x̂ and r, where tfjs' gradients of the
+ * nine ops of the formula would keep about seven [B, L, H] tensors.
+ */
 export function layerNorm(
   x: tf.Tensor,
   gamma: tf.Tensor1D,
   beta: tf.Tensor1D,
   eps = 1e-12,
 ): tf.Tensor {
-  return tf.tidy(() => {
-    const axis = x.rank - 1;
-    const mean = tf.mean(x, axis, true);
-    const centered = tf.sub(x, mean);
-    const variance = tf.mean(tf.square(centered), axis, true);
-    return tf.add(tf.mul(tf.mul(centered, tf.rsqrt(tf.add(variance, eps))), gamma), beta);
-  });
+  return layerNormOp(eps)(x, gamma, beta);
+}
+
+const layerNormOps = new Map<number, (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor>();
+
+/** The LayerNorm op for one eps (customGrad takes tensors only, so eps is closed over). */
+function layerNormOp(eps: number): (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor {
+  let op = layerNormOps.get(eps);
+  if (op === undefined) {
+    op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+      const axis = x.rank - 1;
+      const { normalized, rstd } = tf.tidy(() => {
+        const centered = tf.sub(x, tf.mean(x, axis, true));
+        const r = tf.rsqrt(tf.add(tf.mean(tf.square(centered), axis, true), eps));
+        return { normalized: tf.mul(centered, r), rstd: r };
+      });
+      save([normalized, rstd, gamma]);
+      const value = tf.tidy(() => tf.add(tf.mul(normalized, gamma), beta));
+      tf.dispose([normalized, rstd]); // saved copies live on for the backward pass
+      return {
+        value,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+          tf.tidy(() => {
+            const [xHat, r, g] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+            const lead = [...Array(axis).keys()]; // every axis but the last
+            const dGamma = tf.sum(tf.mul(dy, xHat), lead);
+            const dBeta = tf.sum(dy, lead);
+            const dxHat = tf.mul(dy, g);
+            const dx = tf.mul(
+              tf.sub(
+                tf.sub(dxHat, tf.mean(dxHat, axis, true)),
+                tf.mul(xHat, tf.mean(tf.mul(dxHat, xHat), axis, true)),
+              ),
+              r,
+            );
+            return [dx, dGamma, dBeta];
+          }),
+      };
+    }) as (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+    layerNormOps.set(eps, op);
+  }
+  return op;
 }
 
 /**

@@ -182,4 +182,73 @@ describe('backend ops', () => {
     expect(g[2]).toBeCloseTo(0.75 * (1 + 0.8663855975), 5);
     expect(g[1]).toBe(0);
   });
+
+  // Reference formulas differentiated by tfjs' own gradients (what ops.ts used to be).
+  const plainLayerNorm = (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number) => {
+    const centered = tf.sub(x, tf.mean(x, -1, true));
+    const variance = tf.mean(tf.square(centered), -1, true);
+    return tf.add(tf.mul(tf.mul(centered, tf.rsqrt(tf.add(variance, eps))), gamma), beta);
+  };
+  const plainGelu = (x: tf.Tensor) =>
+    tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+
+  /** Largest |a − b| over the pairs, after checking the shapes agree. */
+  const maxDiff = (as: tf.Tensor[], bs: tf.Tensor[]): number =>
+    Math.max(
+      ...as.map((a, i) => {
+        expect(a.shape).toEqual(bs[i]!.shape);
+        return tf.max(tf.abs(tf.sub(a, bs[i]!))).dataSync()[0]!;
+      }),
+    );
+
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`layerNorm's written-out gradient equals tfjs' gradient of the formula (${backend})`, async () => {
+      await initBackend({ prefer: backend, announce: false });
+      const rng = new Random(11);
+      const normal = (shape: number[], std = 1, mean = 0) =>
+        tf.tensor(
+          Array.from({ length: shape.reduce((a, b) => a * b) }, () => mean + rng.normal() * std),
+          shape,
+        );
+      const x = normal([2, 3, 8], 2, 0.5);
+      const gamma = normal([8], 0.3, 1);
+      const beta = normal([8], 0.1);
+      const upstream = normal([2, 3, 8]); // makes every output element matter differently
+      const before = tf.memory().numTensors;
+      for (const eps of [1e-12, 1]) {
+        const loss = (ln: typeof layerNorm) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(ln(a, g as tf.Tensor1D, b as tf.Tensor1D, eps), upstream));
+        const ours = tf.grads(loss(layerNorm))([x, gamma, beta]);
+        const theirs = tf.grads(loss(plainLayerNorm as typeof layerNorm))([x, gamma, beta]);
+        expect(
+          tf.tidy(() => maxDiff(ours, theirs)),
+          `eps ${eps}`,
+        ).toBeLessThan(1e-5);
+        const valueDiff = tf.tidy(() =>
+          maxDiff(
+            [layerNorm(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, eps)],
+            [plainLayerNorm(x, gamma, beta, eps)],
+          ),
+        );
+        expect(valueDiff).toBeLessThan(1e-5);
+        tf.dispose([...ours, ...theirs]);
+      }
+      expect(tf.memory().numTensors).toBe(before); // the backward pass keeps nothing
+      tf.dispose([x, gamma, beta, upstream]);
+    });
+
+    it(`geluExact's written-out gradient equals tfjs' gradient of the formula (${backend})`, async () => {
+      await initBackend({ prefer: backend, announce: false });
+      const x = tf.linspace(-5, 5, 41);
+      const upstream = tf.linspace(0.5, 2, 41);
+      const loss = (gelu: (t: tf.Tensor) => tf.Tensor) => (t: tf.Tensor) =>
+        tf.sum(tf.mul(gelu(t), upstream));
+      const ours = tf.grad(loss(geluExact))(x);
+      const theirs = tf.grad(loss(plainGelu))(x);
+      expect(tf.tidy(() => maxDiff([ours], [theirs]))).toBeLessThan(1e-5);
+      // Φ(0) + 0·φ(0) = 0.5 at x = 0 (index 20), times the upstream weight there
+      expect(ours.dataSync()[20]).toBeCloseTo(0.5 * upstream.dataSync()[20]!, 6);
+      tf.dispose([x, upstream, ours, theirs]);
+    });
+  }
 });
