@@ -2,7 +2,9 @@
  * The wasm training step against its forward pass, and why kalelab's ops exist.
  *
  * 1. A BERT-shaped encoder (default H 256, 4 layers, I 1024, batch 32 × 32 tokens):
- *    forward time vs forward + backward (tf.variableGrads over every weight).
+ *    forward time vs forward + backward (tf.variableGrads over every weight), and on wasm
+ *    the heap after the steps (`wasmHeapMiB`: the peak a step needed, which must stay under
+ *    the 4 GiB the wasm heap can grow to).
  * 2. The same dense stack (x·W through 4 layers) differentiated two ways: tfjs' own
  *    matMul gradient (transpose flags: off wasm's fast path) and kalelab's ops.matMul.
  *
@@ -10,7 +12,7 @@
  * Prints one JSON object.
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, matMul } from '../src/backend/index.js';
+import { initBackend, matMul, wasmHeapBytes } from '../src/backend/index.js';
 import { measureLatency } from '../src/eval/index.js';
 import {
   createEncoder,
@@ -62,6 +64,7 @@ const step = await measureLatency(
   },
   { warmup: 1, runs: 5 },
 );
+const heapBytes = wasmHeapBytes(); // before the dense stack below adds its own
 
 // Dense stack, tfjs' gradient vs kalelab's.
 const x = tf.randomNormal([B * T, H]);
@@ -96,6 +99,7 @@ process.stdout.write(
       stepOverForward: round(step.medianMs / forward.medianMs),
       forwardGflops: round(fwdFlops / 1e6 / forward.medianMs),
       trainStepGflops: round((3 * fwdFlops) / 1e6 / step.medianMs),
+      wasmHeapMiB: heapBytes === null ? null : Math.round(heapBytes / 2 ** 20),
       denseStack: {
         tfjsMatMulGradMs: round(tfjsGrad.medianMs),
         kalelabMatMulGradMs: round(opsGrad.medianMs),

@@ -3,6 +3,17 @@
  * error is a bare WebAssembly trap ("memory access out of bounds", or "Aborted(...)")
  * thrown from deep inside tfjs; callers turn it into an error that says what to change.
  */
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * The wasm backend's heap size in bytes, or null on another backend. The heap grows to the
+ * most a process has held at once and never shrinks, so after a few training steps it is
+ * their peak, fragmentation included: the number to keep under the 4 GiB limit.
+ */
+export function wasmHeapBytes(): number | null {
+  const backend = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
+  return tf.getBackend() === 'wasm' ? (backend.wasm?.HEAPU8?.length ?? null) : null;
+}
 
 /** Whether `error` is the trap of a wasm kernel that ran out of heap. */
 export function isWasmHeapExhausted(error: unknown): boolean {

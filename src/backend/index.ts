@@ -9,6 +9,11 @@ export {
   type BackendReport,
   type BackendAttempt,
 } from './init.js';
-export { explainHeapExhausted, isWasmHeapExhausted, type HeapContext } from './heap.js';
+export {
+  explainHeapExhausted,
+  isWasmHeapExhausted,
+  wasmHeapBytes,
+  type HeapContext,
+} from './heap.js';
 export { registerWasmKernels, unsortedSegmentSum } from './kernels.js';
 export { matMul, linear, geluExact, layerNorm, embeddingLookup, transposeLast2 } from './ops.js';
