@@ -126,9 +126,11 @@ export const TRAIN_PRESETS: Readonly<Record<TrainPresetName, TrainPreset>> = Obj
     zeroPositionInit: true,
     train: Object.freeze({
       // 64 queries per step as 4 micro-batches of 16. The wasm heap stops at 4 GiB and a
-      // step's activations and gradients are held until its end: measured heap 2.0 GiB at
-      // 16 × 4; at 32 × 2 it was 3.8 GiB and a step near 105 died with "memory access out
-      // of bounds"; one batch of 64 dies at once.
+      // step's activations and gradients are held until its end. Measured after 20 steps:
+      // 1.1 GiB at 16 × 4, 1.9 GiB at 32 × 2 (which is also slower, 13.7 s a step against
+      // 11.8: longer padding); one batch of 64 would come near the limit. (Before LayerNorm
+      // and GELU kept less for the backward pass, 32 × 2 reached 3.8 GiB and died near
+      // step 105 with "memory access out of bounds".)
       batchSize: 16,
       gradientAccumulation: 4,
       nHard: 1,
