@@ -41,13 +41,16 @@ const plainMatMul = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) 
   save([a, b]);
   return {
     value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved as [tf.Tensor, tf.Tensor];
-      // dA = dY·Bᵀ, dB = Aᵀ·dY — explicit transposes keep wasm on its fast path.
-      const da = reduceToShape(tf.matMul(dy, transposeLast2(sb)), sa.shape);
-      const db = reduceToShape(tf.matMul(transposeLast2(sa), dy), sb.shape);
-      return [da, db];
-    },
+    // tfjs does not tidy a custom gradient's intermediates until the whole backward pass
+    // ends; untidied, every weight's transposed copy stayed alive to the end of it.
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+      tf.tidy(() => {
+        const [sa, sb] = saved as [tf.Tensor, tf.Tensor];
+        // dA = dY·Bᵀ, dB = Aᵀ·dY — explicit transposes keep wasm on its fast path.
+        const da = reduceToShape(tf.matMul(dy, transposeLast2(sb)), sa.shape);
+        const db = reduceToShape(tf.matMul(transposeLast2(sa), dy), sb.shape);
+        return [da, db];
+      }),
   };
 });
 

@@ -147,6 +147,29 @@ describe('backend ops', () => {
     tf.dispose([a, b, ...ours, ...theirs]);
   });
 
+  it("frees matMul's transposed operands as each gradient is done", async () => {
+    await initBackend({ prefer: 'cpu', announce: false });
+    const H = 128;
+    const weights = Array.from({ length: 8 }, (_, i) =>
+      tf.variable(tf.randomNormal([H, H], 0, 0.05, 'float32', i)),
+    );
+    const x = tf.randomNormal([1, H], 0, 1, 'float32', 9);
+    const start = tf.memory().numBytes;
+    const { peakBytes } = await tf.profile(() => {
+      const { value, grads } = tf.variableGrads(() => {
+        let h: tf.Tensor = x;
+        for (const w of weights) h = matMul(h, w);
+        return tf.sum(h) as tf.Scalar;
+      }, weights);
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    // 8 gradients + 8 saved weights (tf.profile counts a shared buffer once per tensor) and
+    // the transposes in flight; kept to the end of the backward pass, the 8 transposed
+    // weights made it 24.
+    expect((peakBytes - start) / (4 * H * H)).toBeLessThan(18);
+    tf.dispose([x, ...weights]);
+  });
+
   it('unsortedSegmentSum scatter-adds rows and drops out-of-range ids', () => {
     const x = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]); // 4 rows of 2
     const out = unsortedSegmentSum(x, [4, 2], Int32Array.from([1, 0, 1, 5]), 3);
