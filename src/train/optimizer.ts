@@ -143,18 +143,30 @@ export class AdamW {
     for (const slot of this.slots) {
       const given = grads.get(slot.name);
       if (!given) continue;
+      // Each quantity in its own tidy, assigned at once: at the peak 6 tensors the size of
+      // the parameter are alive, not the whole formula's 15 (tf.profile). For a BERT-base
+      // word-embedding table (94 MB) that is 0.8 GB less.
       tf.tidy(() => {
         const g = gradScale === 1 ? given : tf.mul(given, gradScale);
-        let p: tf.Tensor = slot.variable;
-        // Decoupled decay first, as torch: p ← p·(1 − lr·wd).
-        if (slot.decay && this.weightDecay > 0) p = tf.mul(p, 1 - lr * this.weightDecay);
-        const m = tf.add(tf.mul(slot.m, this.beta1), tf.mul(g, 1 - this.beta1));
-        const v = tf.add(tf.mul(slot.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
-        const denom = tf.add(tf.div(tf.sqrt(v), bc2Sqrt), this.eps);
-        slot.m.assign(m);
-        slot.v.assign(v);
-        slot.variable.assign(tf.sub(p, tf.mul(tf.div(m, denom), stepSize)));
+        slot.m.assign(tf.tidy(() => tf.add(tf.mul(slot.m, this.beta1), tf.mul(g, 1 - this.beta1))));
+        slot.v.assign(
+          tf.tidy(() => tf.add(tf.mul(slot.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2))),
+        );
       });
+      const step = tf.tidy(() => {
+        const denom = tf.add(tf.div(tf.sqrt(slot.v), bc2Sqrt), this.eps);
+        return tf.mul(tf.div(slot.m, denom), stepSize);
+      });
+      const updated = tf.tidy(() => {
+        // Decoupled decay first, as torch: p ← p·(1 − lr·wd).
+        const decayed =
+          slot.decay && this.weightDecay > 0
+            ? tf.mul(slot.variable, 1 - lr * this.weightDecay)
+            : slot.variable;
+        return tf.sub(decayed, step);
+      });
+      slot.variable.assign(updated);
+      tf.dispose([step, updated]); // the variable keeps its own reference to the buffer
     }
   }
 
@@ -231,11 +243,11 @@ export function clipCoefficient(norm: number, maxNorm: number): number {
 /** ‖grads‖₂ over all tensors together (one host read). */
 export function globalNorm(grads: ReadonlyMap<string, tf.Tensor>): number {
   if (grads.size === 0) return 0;
-  const total = tf.tidy(() =>
-    tf.sqrt(tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))))),
-  );
+  // One tidy per tensor: the squares are freed as they are summed, never all alive at once.
+  const sums = [...grads.values()].map((g) => tf.tidy(() => tf.sum(tf.square(g))));
+  const total = tf.tidy(() => tf.sqrt(tf.addN(sums)));
   const value = total.dataSync()[0]!;
-  total.dispose();
+  tf.dispose([total, ...sums]);
   return value;
 }
 

@@ -169,6 +169,20 @@ describe('AdamW', () => {
     expect(run(true)).toEqual(run(false));
   });
 
+  it('holds at most 6 parameter-sized tensors at once during an update (the formula has 15)', async () => {
+    const n = 1 << 16;
+    const weight = tf.variable(tf.randomNormal([n], 0, 1, 'float32', 1));
+    const grad = tf.randomNormal([n], 0, 1, 'float32', 2);
+    const optimizer = new AdamW([{ name: 'w', variable: weight }], { weightDecay: 0.01 });
+    const start = tf.memory().numBytes;
+    const { peakBytes } = await tf.profile(() =>
+      optimizer.applyGradients(new Map([['w', grad]]), 1e-3, 0.5),
+    );
+    expect((peakBytes - start) / (4 * n)).toBeLessThanOrEqual(6);
+    optimizer.dispose();
+    tf.dispose([weight, grad]);
+  });
+
   it('skips decay by HF rule', () => {
     expect(hfNoDecay('embeddings.LayerNorm.weight')).toBe(true);
     expect(hfNoDecay('encoder.layer.3.output.LayerNorm.bias')).toBe(true);
@@ -192,6 +206,21 @@ describe('gradient helpers', () => {
     close(r2.grads.get('a')!.dataSync(), [3 / (5 + 1e-6)]);
     close(r2.grads.get('b')!.dataSync(), [4 / (5 + 1e-6)]);
     tf.dispose([...small.values(), ...big.values(), ...r1.grads.values(), ...r2.grads.values()]);
+  });
+
+  it('globalNorm squares one gradient at a time', async () => {
+    const grads = new Map(
+      Array.from({ length: 8 }, (_, i) => [`g${i}`, tf.fill([4096], i + 1)] as const),
+    );
+    const start = tf.memory().numBytes;
+    let norm = 0;
+    const { peakBytes } = await tf.profile(() => {
+      norm = globalNorm(grads);
+    });
+    // ‖g‖² = 4096 · Σ i² for i = 1..8 = 4096 · 204
+    expect(norm).toBeCloseTo(Math.sqrt(4096 * 204), 2);
+    expect((peakBytes - start) / (4 * 4096)).toBeLessThan(2);
+    tf.dispose([...grads.values()]);
   });
 
   it('GradientAccumulator averages micro-batch gradients without leaking', () => {
