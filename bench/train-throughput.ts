@@ -2,7 +2,7 @@
  * Training throughput of a dual encoder on the active backend: full optimiser steps
  * (forward + backward of both encoders, contrastive loss, clipping, AdamW) on synthetic
  * fixed-length token batches, for the training presets' quick shape, the quick grid's
- * shape and a BERT-base shape (the last aborts on wasm: it exceeds the wasm heap).
+ * shape and a BERT-base shape (tied, 2 queries a step, which fits the wasm heap; 4 do not).
  * bench/train_throughput_torch.py measures the same shapes in PyTorch on CPU.
  *
  *   npx tsx bench/train-throughput.ts [--steps 3] [--only quick|bert-base]

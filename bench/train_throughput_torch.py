@@ -18,7 +18,7 @@ SHAPES = [
     dict(preset="quick", vocab=16384, hidden=128, layers=2, heads=2, inter=512, max_pos=64,
          batch=32, n_hard=1, q_len=16, p_len=32, pooling="mean", tied=False, update=True),
     dict(preset="bert-base", vocab=30522, hidden=768, layers=12, heads=12, inter=3072, max_pos=512,
-         batch=4, n_hard=1, q_len=32, p_len=64, pooling="cls", tied=True, update=False),
+         batch=2, n_hard=1, q_len=32, p_len=64, pooling="cls", tied=True, update=True),
 ]
 
 

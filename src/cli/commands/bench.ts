@@ -48,16 +48,7 @@ export function registerBench(program: Command): void {
         ...(quick ? { depths: [12, 2] } : {}),
       });
       log('training ...');
-      // BERT-base training (weights, gradients and AdamW moments: ~1.8 GB even tied) does not
-      // fit the wasm heap; it is measured on the native backend only.
-      const training = TRAINING_SHAPES.map((s) =>
-        s.preset === 'bert-base' && backend.name === 'wasm'
-          ? {
-              preset: s.preset,
-              note: 'not measured: exceeds the wasm heap; use the tensorflow backend',
-            }
-          : benchTraining(s, quick ? 1 : 3),
-      );
+      const training = TRAINING_SHAPES.map((s) => benchTraining(s, quick ? 1 : 3));
       log('search ...');
       const search = benchSearch(quick ? { docs: 10_000, queries: 64 } : {});
       const report = {
@@ -78,10 +69,9 @@ export function registerBench(program: Command): void {
           (r) =>
             `  query encoder ${String(r.layers).padStart(2)} layers  batch ${r.batch}: ${r.medianMs} ms median, ${r.p90Ms} ms p90, ${r.gflops} GFLOP/s`,
         ),
-        ...training.map((t) =>
-          'note' in t
-            ? `  training ${t.preset.padEnd(9)} ${t.note}`
-            : `  training ${t.preset.padEnd(9)} ${t.secondsPerStep} s/step, ${t.examplesPerSecond} examples/s, ${t.tokensPerSecond} tokens/s, ${t.gflops} GFLOP/s`,
+        ...training.map(
+          (t) =>
+            `  training ${t.preset.padEnd(9)} H ${t.hidden} × ${t.layers}${t.tied ? ' tied' : ''}, batch ${t.batch}: ${t.secondsPerStep} s/step, ${t.examplesPerSecond} examples/s, ${t.tokensPerSecond} tokens/s, ${t.gflops} GFLOP/s`,
         ),
         `  search ${search.docs} x ${search.dim}: ${search.queriesPerSecond} queries/s, ${search.gflops} GFLOP/s`,
         `  peers: ${JSON.stringify(report.peers)}`,
