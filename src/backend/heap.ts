@@ -27,8 +27,10 @@ export function isWasmHeapExhausted(error: unknown): boolean {
 export interface HeapContext {
   /** The function that ran out, e.g. 'trainDualEncoder'. */
   readonly caller: string;
-  /** 1-based step that failed. */
+  /** 1-based step (or batch, see `unit`) that failed. */
   readonly step: number;
+  /** What `step` counts, for the message. Default 'step'. */
+  readonly unit?: string;
   /** What one batch holds, e.g. 'micro-batches of 16 queries, 2 passages each, up to 64 tokens'. */
   readonly batch: string;
   /** What to change so it fits. */
@@ -45,8 +47,8 @@ export interface HeapContext {
 export function explainHeapExhausted(error: unknown, context: HeapContext): unknown {
   if (!isWasmHeapExhausted(error)) return error;
   return new Error(
-    `${context.caller}: the wasm backend's heap (at most 4 GiB) ran out at step ` +
-      `${context.step} with ${context.batch}. ${context.advice}; ${context.resume}.`,
+    `${context.caller}: the wasm backend's heap (at most 4 GiB) ran out at ` +
+      `${context.unit ?? 'step'} ${context.step} with ${context.batch}. ${context.advice}; ${context.resume}.`,
     { cause: error },
   );
 }

@@ -5,6 +5,7 @@
  * It keeps every vector in one Float32Array [N, H]; callers with more texts than fit call
  * it on chunks (the `kalelab encode` command does). It does not write files.
  */
+import { explainHeapExhausted } from '../backend/index.js';
 import type { WordPieceTokenizer } from '../text/index.js';
 import { normalizeRows, silentProgress, type ProgressSink } from '../util/index.js';
 import { disposeTokenBatch, toTokenBatch } from './batch.js';
@@ -65,6 +66,15 @@ export function embedTexts(
       const values = vectors.dataSync() as Float32Array;
       vectors.dispose();
       rows.forEach((i, r) => out.set(values.subarray(r * H, (r + 1) * H), i * H));
+    } catch (error) {
+      throw explainHeapExhausted(error, {
+        caller: 'embedTexts',
+        unit: 'batch',
+        step: start / batchSize + 1,
+        batch: `${rows.length} texts of ${encoded.seqLen} tokens`,
+        advice: 'Lower batchSize or maxLength',
+        resume: 'the wasm heap is unusable after this, so rerun in a new process',
+      });
     } finally {
       disposeTokenBatch(batch);
     }
