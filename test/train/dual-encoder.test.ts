@@ -1,7 +1,6 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend/index.js';
 import { createEncoder, disposeEncoder } from '../../src/model/index.js';
@@ -14,17 +13,14 @@ import {
   saveDualEncoder,
 } from '../../src/train/index.js';
 import { tinyConfig, tinyDataset, tinyTokenizer } from './tiny-setup.js';
+import { useTempDir } from '../temp-dir.js';
 
 const tokenizer = tinyTokenizer(tinyDataset());
 const config = { ...tinyConfig(tokenizer.vocab.length), numHiddenLayers: 4 };
-let scratch: string;
+const scratch = useTempDir('dual');
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', announce: false });
-  scratch = await mkdtemp(join(tmpdir(), 'kalelab-dual-'));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
 });
 
 const values = (v: tf.Variable | undefined): number[] => Array.from(v!.dataSync());
@@ -95,7 +91,7 @@ describe('DualEncoder', () => {
     expect(names).toContain(`query/${emb}`);
     expect(names).not.toContain(`passage/${emb}`);
     expect(names).toContain(`passage/${layer}`);
-    const dir = join(scratch, 'shared');
+    const dir = join(scratch(), 'shared');
     await saveDualEncoder(dir, dual, tokenizer);
     const { dual: back } = await loadDualEncoder(dir);
     expect(back.query.weights.get(emb)).toBe(back.passage.weights.get(emb));
@@ -107,7 +103,7 @@ describe('DualEncoder', () => {
 
   it('saves both encoders as Hugging Face folders and loads them back exactly', async () => {
     const dual = createDualEncoder({ config, queryLayers: 2, seed: 1 });
-    const dir = join(scratch, 'model');
+    const dir = join(scratch(), 'model');
     await saveDualEncoder(dir, dual, tokenizer);
     const meta = JSON.parse(await readFile(join(dir, 'dual.json'), 'utf8')) as Record<
       string,
@@ -124,7 +120,7 @@ describe('DualEncoder', () => {
     const a = dualParameters(dual);
     const b = new Map(dualParameters(back).map((p) => [p.name, p.variable]));
     for (const p of a) expect(values(b.get(p.name)), p.name).toEqual(values(p.variable));
-    await expect(loadDualEncoder(join(scratch, 'nope'))).rejects.toThrow(/dual\.json/);
+    await expect(loadDualEncoder(join(scratch(), 'nope'))).rejects.toThrow(/dual\.json/);
     disposeDualEncoder(dual);
     disposeDualEncoder(back);
   });

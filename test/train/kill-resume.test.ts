@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { silentProgress } from '../../src/util/index.js';
 import {
@@ -14,16 +13,13 @@ import {
   trainDualEncoder,
 } from '../../src/train/index.js';
 import { TINY_TRAIN, tinyConfig, tinyDataset, tinyTokenizer } from './tiny-setup.js';
+import { useTempDir } from '../temp-dir.js';
 
 const script = fileURLToPath(new URL('../fixtures/train/tiny-train.ts', import.meta.url));
-let scratch: string;
+const scratch = useTempDir('kill');
 
 beforeAll(async () => {
   await initBackend({ prefer: 'wasm', announce: false });
-  scratch = await mkdtemp(join(tmpdir(), 'kalelab-kill-'));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
 });
 
 /** Runs the child; with `killAt`, SIGKILLs it as soon as it reports that checkpoint. */
@@ -52,8 +48,8 @@ function runChild(
 }
 
 it('a run killed with SIGKILL mid-way resumes to the same weights and losses as an uninterrupted run', async () => {
-  const ckpt = join(scratch, 'ckpt');
-  const out = join(scratch, 'out');
+  const ckpt = join(scratch(), 'ckpt');
+  const out = join(scratch(), 'out');
   // 1. Killed right after its step-2 checkpoint, while sleeping 400 ms per step.
   const killed = await runChild([ckpt, out, '400'], 2);
   expect(killed.signal).toBe('SIGKILL');

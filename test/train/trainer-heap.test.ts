@@ -1,12 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { createDualEncoder, disposeDualEncoder, trainDualEncoder } from '../../src/train/index.js';
 import { silentProgress } from '../../src/util/index.js';
 import { wasmOutOfBoundsTrap } from '../backend/wasm-trap.js';
 import { TINY_TRAIN, tinyConfig, tinyDataset, tinyTokenizer } from './tiny-setup.js';
+import { useTempDir } from '../temp-dir.js';
 
 // contrastiveStep as it is, except that call number `trapAt` throws the trap the wasm
 // backend throws when its heap runs out (a real heap exhaustion needs 4 GiB).
@@ -25,19 +24,15 @@ vi.mock('../../src/train/step.js', async (importActual) => {
 const dataset = tinyDataset();
 const tokenizer = tinyTokenizer(dataset);
 const config = tinyConfig(tokenizer.vocab.length);
-let scratch: string;
+const scratch = useTempDir('heap');
 
 beforeAll(async () => {
   await initBackend({ prefer: 'wasm', announce: false });
-  scratch = await mkdtemp(join(tmpdir(), 'kalelab-heap-'));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
 });
 
 describe('trainDualEncoder when the wasm heap runs out', () => {
   it('says at which step, what to change and where to resume; the checkpoint resumes', async () => {
-    const dir = join(scratch, 'run');
+    const dir = join(scratch(), 'run');
     const options = { ...TINY_TRAIN, checkpointDir: dir, progress: silentProgress };
     const dual = createDualEncoder({ config, queryLayers: 1, seed: 3 });
     // Two micro-batches per step: call 7 is step 4's first, after the step-2 checkpoint.

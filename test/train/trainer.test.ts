@@ -1,7 +1,6 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend/index.js';
 import { silentProgress } from '../../src/util/index.js';
@@ -15,18 +14,15 @@ import {
   type StepRecord,
 } from '../../src/train/index.js';
 import { TINY_TRAIN, tinyConfig, tinyDataset, tinyTokenizer } from './tiny-setup.js';
+import { useTempDir } from '../temp-dir.js';
 
 const dataset = tinyDataset();
 const tokenizer = tinyTokenizer(dataset);
 const config = tinyConfig(tokenizer.vocab.length);
-let scratch: string;
+const scratch = useTempDir('train');
 
 beforeAll(async () => {
   await initBackend({ prefer: 'wasm', announce: false });
-  scratch = await mkdtemp(join(tmpdir(), 'kalelab-train-'));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
 });
 
 function snapshot(dual: DualEncoder): Map<string, Float32Array> {
@@ -84,8 +80,8 @@ describe('trainDualEncoder', () => {
   });
 
   it('is deterministic by seed, and an interrupted-and-resumed run equals an uninterrupted one', async () => {
-    const dirA = join(scratch, 'a');
-    const dirB = join(scratch, 'b');
+    const dirA = join(scratch(), 'a');
+    const dirB = join(scratch(), 'b');
     const a = fresh();
     const ra = await trainDualEncoder(a, tokenizer, dataset, {
       ...TINY_TRAIN,
@@ -164,7 +160,7 @@ describe('trainDualEncoder', () => {
   it('stops on an abort signal with a checkpoint, and rejects bad options by name', async () => {
     const controller = new AbortController();
     const dual = fresh();
-    const dir = join(scratch, 'abort');
+    const dir = join(scratch(), 'abort');
     const r = await trainDualEncoder(
       dual,
       tokenizer,

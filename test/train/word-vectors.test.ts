@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend/index.js';
 import { createEncoder, disposeEncoder } from '../../src/model/index.js';
@@ -11,21 +10,18 @@ import {
   loadWordVectors,
   wordEmbeddingRows,
 } from '../../src/train/word-vectors.js';
+import { useTempDir } from '../temp-dir.js';
 
-let dir: string;
+const dir = useTempDir('wv');
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', announce: false });
-  dir = await mkdtemp(join(tmpdir(), 'kalelab-wv-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'bank', 'river', '##s', 'money'];
 
 describe('loadWordVectors', () => {
   it('reads GloVe text, skipping a word2vec header, keeping only the words asked for', async () => {
-    const path = join(dir, 'vectors.txt');
+    const path = join(dir(), 'vectors.txt');
     await writeFile(path, '4 3\nbank 3 0 4\nriver 0 1 0\nmoney 1 1 1\nother 9 9 9\n');
     const wv = await loadWordVectors(path, ['bank', 'river', 'missing']);
     expect(wv.dimensions).toBe(3);
@@ -34,7 +30,7 @@ describe('loadWordVectors', () => {
   });
 
   it('reads the wink JSON layout (vector, then its norm and index)', async () => {
-    const path = join(dir, 'vectors.json');
+    const path = join(dir(), 'vectors.json');
     await writeFile(
       path,
       JSON.stringify({ dimensions: 2, vectors: { bank: [0.6, 0.8, 1, 0], river: [1, 0, 1, 1] } }),
@@ -45,12 +41,12 @@ describe('loadWordVectors', () => {
   });
 
   it('names the file and line of a malformed text file', async () => {
-    const ragged = join(dir, 'ragged.txt');
+    const ragged = join(dir(), 'ragged.txt');
     await writeFile(ragged, 'bank 1 2 3\nriver 1 2\n');
     await expect(loadWordVectors(ragged, ['bank'])).rejects.toThrow(
       `${ragged}:2: 2 values, expected 3 like line 1`,
     );
-    const nan = join(dir, 'nan.txt');
+    const nan = join(dir(), 'nan.txt');
     await writeFile(nan, 'bank 1 x 3\n');
     await expect(loadWordVectors(nan, ['bank'])).rejects.toThrow(
       `${nan}:1: a value of "bank" is not a number`,
