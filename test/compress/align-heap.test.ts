@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
@@ -8,6 +6,7 @@ import { disposeEncoder, type Encoder } from '../../src/model/index.js';
 import type { WordPieceTokenizer } from '../../src/text/index.js';
 import { wasmOutOfBoundsTrap } from '../backend/wasm-trap.js';
 import { RESUMABLE_OPTIONS, RESUMABLE_QUERIES, tinyTeacher, tinyTokenizer } from './tiny.js';
+import { useTempDir } from '../temp-dir.js';
 
 // embed as it is, except that once armed it throws the trap the wasm backend throws when
 // its heap runs out (a real heap exhaustion needs 4 GiB).
@@ -26,7 +25,7 @@ vi.mock('../../src/model/index.js', async (importActual) => {
 describe('alignQueryEncoder when the wasm heap runs out', () => {
   let tokenizer: WordPieceTokenizer;
   let teacher: Encoder;
-  let root: string;
+  const root = useTempDir('align-heap');
   const queries = RESUMABLE_QUERIES;
   const options = RESUMABLE_OPTIONS;
 
@@ -34,15 +33,11 @@ describe('alignQueryEncoder when the wasm heap runs out', () => {
     await initBackend({ prefer: 'wasm', announce: false });
     tokenizer = tinyTokenizer();
     teacher = tinyTeacher(tokenizer, 5, { numHiddenLayers: 3 });
-    root = await mkdtemp(join(tmpdir(), 'kalelab-align-heap-'));
   });
-  afterAll(async () => {
-    disposeEncoder(teacher);
-    await rm(root, { recursive: true, force: true });
-  });
+  afterAll(() => disposeEncoder(teacher));
 
   it('says at which step, what to change and how to resume; the checkpoint resumes', async () => {
-    const checkpointDir = join(root, 'run');
+    const checkpointDir = join(root(), 'run');
     const student = pruneQueryEncoder(teacher, 2).encoder;
     const failure = alignQueryEncoder(
       teacher,
@@ -68,7 +63,7 @@ describe('alignQueryEncoder when the wasm heap runs out', () => {
   });
 
   it('names the step the checkpoint on disk holds, also one saved when a run was stopped', async () => {
-    const checkpointDir = join(root, 'stopped');
+    const checkpointDir = join(root(), 'stopped');
     // Teacher targets per batch: every embed call of the resumed run is inside a step.
     const run = { ...options, checkpointDir, teacherTargets: 'per-batch' as const };
     const student = pruneQueryEncoder(teacher, 2).encoder;

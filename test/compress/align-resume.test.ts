@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
@@ -11,11 +10,12 @@ import {
 import { disposeEncoder, encoderFingerprint, type Encoder } from '../../src/model/index.js';
 import type { WordPieceTokenizer } from '../../src/text/index.js';
 import { RESUMABLE_OPTIONS, RESUMABLE_QUERIES, tinyTeacher, tinyTokenizer } from './tiny.js';
+import { useTempDir } from '../temp-dir.js';
 
 describe('alignQueryEncoder checkpoints (wasm)', () => {
   let tokenizer: WordPieceTokenizer;
   let teacher: Encoder;
-  let root: string;
+  const root = useTempDir('align');
   const queries = RESUMABLE_QUERIES;
   const options = RESUMABLE_OPTIONS;
 
@@ -23,12 +23,8 @@ describe('alignQueryEncoder checkpoints (wasm)', () => {
     await initBackend({ prefer: 'wasm', announce: false });
     tokenizer = tinyTokenizer();
     teacher = tinyTeacher(tokenizer, 5, { numHiddenLayers: 3 });
-    root = await mkdtemp(join(tmpdir(), 'kalelab-align-'));
   });
-  afterAll(async () => {
-    disposeEncoder(teacher);
-    await rm(root, { recursive: true, force: true });
-  });
+  afterAll(() => disposeEncoder(teacher));
 
   /** A fresh student, as a new process would build it: prune the teacher again. */
   const freshStudent = (): Encoder => pruneQueryEncoder(teacher, 2).encoder;
@@ -37,12 +33,12 @@ describe('alignQueryEncoder checkpoints (wasm)', () => {
     const a = freshStudent();
     const full = await alignQueryEncoder(teacher, a, queries, tokenizer, {
       ...options,
-      checkpointDir: join(root, 'a'),
+      checkpointDir: join(root(), 'a'),
     });
     const fullPrint = encoderFingerprint(a);
 
     // crash during step 5: the checkpoint after step 4 survives
-    const dir = join(root, 'b');
+    const dir = join(root(), 'b');
     const b1 = freshStudent();
     await expect(
       alignQueryEncoder(
@@ -92,7 +88,7 @@ describe('alignQueryEncoder checkpoints (wasm)', () => {
   });
 
   it('stops on an abort signal with a checkpoint, and resumes from it', async () => {
-    const dir = join(root, 'c');
+    const dir = join(root(), 'c');
     const controller = new AbortController();
     const c1 = freshStudent();
     const stopped = await alignQueryEncoder(
@@ -129,13 +125,13 @@ describe('alignQueryEncoder checkpoints (wasm)', () => {
       alignQueryEncoder(teacher, s, queries, tokenizer, {
         ...options,
         lr: 2e-3,
-        checkpointDir: join(root, 'b'),
+        checkpointDir: join(root(), 'b'),
       }),
     ).rejects.toThrow(/state.json: field "optionsKey" .* different alignment run/);
     await expect(
       alignQueryEncoder(teacher, s, queries.slice(1), tokenizer, {
         ...options,
-        checkpointDir: join(root, 'b'),
+        checkpointDir: join(root(), 'b'),
       }),
     ).rejects.toThrow(/field "queriesHash"/);
     disposeEncoder(s);

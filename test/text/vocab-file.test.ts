@@ -1,16 +1,16 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WordPieceTokenizer } from '../../src/text/index.js';
 import { parseVocabText } from '../../src/text/vocab-file.js';
+import { useTempDir } from '../temp-dir.js';
 
 // Copies of ../shared/oracle/encoder/{vocab.txt,tokenizer.json,tokenizer_config.json}.
 const fixture = (name: string): Promise<string> =>
   readFile(new URL(`../fixtures/text/${name}`, import.meta.url), 'utf8');
 const SENTENCE = "The café serves naïve crème brûlée, don't stop-believing 中国 €100.";
 
-let root: string;
+const root = useTempDir('text');
 let vocabText: string;
 let tokenizerJson: {
   normalizer: Record<string, unknown>;
@@ -21,26 +21,21 @@ let n = 0;
 
 /** A fresh checkpoint-like folder holding the given files. */
 async function dirWith(files: Record<string, string>): Promise<string> {
-  const dir = join(root, `ckpt${n++}`);
+  const dir = join(root(), `ckpt${n++}`);
   await mkdir(dir);
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
   return dir;
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'kalelab-text-'));
   vocabText = await fixture('vocab.txt');
   tokenizerJson = JSON.parse(await fixture('tokenizer.json')) as typeof tokenizerJson;
   oracle = new WordPieceTokenizer(parseVocabText(vocabText));
 });
 
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
 describe('vocabulary files', () => {
   it('saveVocab writes vocab.txt byte for byte, and fromVocabFile reads it back', async () => {
-    const path = join(root, 'saved', 'vocab.txt');
+    const path = join(root(), 'saved', 'vocab.txt');
     await oracle.saveVocab(path);
     expect(await readFile(path, 'utf8')).toBe(vocabText);
     const loaded = await WordPieceTokenizer.fromVocabFile(path);
@@ -63,7 +58,7 @@ describe('vocabulary files', () => {
       'a b',
       '##',
     ];
-    const path = join(root, 'odd', 'vocab.txt');
+    const path = join(root(), 'odd', 'vocab.txt');
     await new WordPieceTokenizer(vocab).saveVocab(path);
     expect((await WordPieceTokenizer.fromVocabFile(path)).vocab).toEqual(vocab);
     await expect(new WordPieceTokenizer([...vocab, 'x\ny']).saveVocab(path)).rejects.toThrow(
