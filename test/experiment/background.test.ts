@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend/index.js';
 import type { RetrievalDataset } from '../../src/data/types.js';
@@ -16,6 +15,7 @@ import { buildVocab, WordPieceTokenizer } from '../../src/text/index.js';
 import type { BertConfig } from '../../src/model/index.js';
 import { silentProgress, type ProgressEvent } from '../../src/util/index.js';
 import { syntheticDataset, TINY_MODEL, TINY_TRAIN } from './synthetic-dataset.js';
+import { withTempDir } from '../temp-dir.js';
 
 async function weightsOf(dir: string): Promise<Map<string, Float32Array>> {
   const { dual } = await loadDualEncoder(dir);
@@ -47,8 +47,7 @@ interface Setup {
 /** A temporary workspace with the synthetic task's vocabulary written, removed afterwards. */
 async function inWorkspace(test: (setup: Setup) => Promise<void>): Promise<void> {
   const backend = await initBackend({ prefer: 'wasm', announce: false });
-  const out = await mkdtemp(join(tmpdir(), 'kalelab-background-'));
-  try {
+  await withTempDir('background', async (out) => {
     const dataset = syntheticDataset();
     const ws = workspace(out, dataset.name);
     const tokenizer = new WordPieceTokenizer(buildVocab(trainingTexts(dataset), { size: 200 }));
@@ -71,9 +70,7 @@ async function inWorkspace(test: (setup: Setup) => Promise<void>): Promise<void>
         jobs,
       }),
     });
-  } finally {
-    await rm(out, { recursive: true, force: true });
-  }
+  });
 }
 
 describe('trainInBackground', () => {

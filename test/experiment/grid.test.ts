@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend/index.js';
 import type { ResultRow } from '../../src/data/types.js';
@@ -9,14 +8,14 @@ import { gridOptions, runGrid } from '../../src/experiment/index.js';
 import { silentProgress } from '../../src/util/index.js';
 import { disposeDualEncoder, loadDualEncoder } from '../../src/train/index.js';
 import { syntheticDataset, TINY_GRID, TOPIC_WORDS } from './synthetic-dataset.js';
+import { withTempDir } from '../temp-dir.js';
 
 const tiny = gridOptions('quick', TINY_GRID);
 
 describe('runGrid', () => {
   it('produces every row of the grid, then skips them all on a rerun', async () => {
     await initBackend({ prefer: 'wasm', announce: false });
-    const out = await mkdtemp(join(tmpdir(), 'kalelab-grid-'));
-    try {
+    await withTempDir('grid', async (out) => {
       const dataset = syntheticDataset();
       const before = tf.memory().numTensors;
       const written: ResultRow[] = [];
@@ -61,15 +60,12 @@ describe('runGrid', () => {
 
       const again = await runGrid(dataset, tiny, { out, done: rows }, { progress: silentProgress });
       expect(again).toEqual([]);
-    } finally {
-      await rm(out, { recursive: true, force: true });
-    }
+    });
   });
 
   it('starts from-scratch models from word vectors when asked, and says how many tokens it covered', async () => {
     await initBackend({ prefer: 'wasm', announce: false });
-    const out = await mkdtemp(join(tmpdir(), 'kalelab-grid-'));
-    try {
+    await withTempDir('grid', async (out) => {
       // 16-d vectors for the ten topic words: one-hot-like, far from a random init.
       const words = TOPIC_WORDS;
       const vectorsFile = join(out, 'vectors.txt');
@@ -109,9 +105,7 @@ describe('runGrid', () => {
       } finally {
         disposeDualEncoder(dual);
       }
-    } finally {
-      await rm(out, { recursive: true, force: true });
-    }
+    });
   });
 });
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResultRow } from '../../src/data/types.js';
 import {
@@ -10,6 +9,7 @@ import {
   resultsToCsv,
   writeResults,
 } from '../../src/experiment/index.js';
+import { withTempDir } from '../temp-dir.js';
 
 const row = (method: ResultRow['method'], q: number, mrr: number): ResultRow => ({
   dataset: 'd',
@@ -48,8 +48,7 @@ describe('results files', () => {
   });
 
   it('round-trips results.json and refuses a corrupt one with the path', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kalelab-results-'));
-    try {
+    await withTempDir('results', async (dir) => {
       const file = { backend: 'wasm', createdAt: 'now', machine: {}, rows: [row('full', 4, 0.3)] };
       await writeResults(join(dir, 'results.json'), join(dir, 'results.csv'), file);
       expect(await readResults(join(dir, 'results.json'))).toEqual(file);
@@ -57,9 +56,7 @@ describe('results files', () => {
       expect(await readResults(join(dir, 'missing.json'))).toBeUndefined();
       await writeFile(join(dir, 'bad.json'), '{"rows": [');
       await expect(readResults(join(dir, 'bad.json'))).rejects.toThrow(/bad\.json: not valid JSON/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('prints an aligned text table', () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend/index.js';
 import type { ResultsFile } from '../../src/data/types.js';
 import { runExperiment, type GridOptions } from '../../src/experiment/index.js';
 import { silentProgress } from '../../src/util/index.js';
 import { syntheticDataset, TINY_GRID } from './synthetic-dataset.js';
+import { withTempDir } from '../temp-dir.js';
 
 /** The synthetic task written as a BEIR folder, so runExperiment loads it by spec. */
 async function writeBeir(dir: string): Promise<void> {
@@ -37,8 +37,7 @@ const tiny: Partial<GridOptions> = { ...TINY_GRID, asymmetric: false, halfDepth:
 describe('runExperiment', () => {
   it('writes results.json (with its settings), results.csv and report.html; a rerun adds nothing', async () => {
     await initBackend({ prefer: 'wasm', announce: false });
-    const root = await mkdtemp(join(tmpdir(), 'kalelab-experiment-'));
-    try {
+    await withTempDir('experiment', async (root) => {
       await writeBeir(join(root, 'data'));
       const out = join(root, 'out');
       const run = () =>
@@ -68,8 +67,6 @@ describe('runExperiment', () => {
       const again = await run();
       expect(again.results.rows).toEqual(first.results.rows);
       expect(again.results.createdAt).toBe(first.results.createdAt);
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
+    });
   });
 });

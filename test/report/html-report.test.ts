@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as aq from 'arquero';
 import { chromium, type Browser } from 'playwright-core';
 import { reportHtml, writeHtmlReport, type HtmlReport } from '../../src/report/html-report.js';
 import { layerMapFigure, lossCurveFigure, speedupQualityFigure } from '../../src/report/figure.js';
+import { useTempDir, withTempDir } from '../temp-dir.js';
 
 const CHROMIUM = process.env['KALELAB_CHROMIUM'] ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -89,8 +90,7 @@ describe('reportHtml / writeHtmlReport', () => {
   });
 
   it('replaces the file atomically, leaving no temporary files', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kalelab-report-'));
-    try {
+    await withTempDir('report', async (dir) => {
       const path = join(dir, 'report.html');
       await writeHtmlReport(path, { title: 'old', sections: [] });
       await writeHtmlReport(path, REPORT);
@@ -99,22 +99,16 @@ describe('reportHtml / writeHtmlReport', () => {
       expect(written).toContain('<h1>kalelab &lt;walkthrough&gt;</h1>');
       expect(written).not.toContain('<h1>old</h1>');
       expect(written.length).toBeGreaterThan(4_000_000); // plotly.js is inside
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('report.html in headless Chromium', () => {
   let browser: Browser | undefined;
-  let dir: string;
+  const dir = useTempDir('report');
 
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'kalelab-report-'));
-  });
   afterAll(async () => {
     await browser?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('draws every chart offline and the table sorts and pages', async () => {
@@ -125,7 +119,7 @@ describe('report.html in headless Chromium', () => {
       );
     }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const path = join(dir, 'report.html');
+    const path = join(dir(), 'report.html');
     await writeHtmlReport(path, REPORT);
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const errors: string[] = [];
