@@ -5,7 +5,6 @@
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
@@ -24,6 +23,9 @@ import {
   type Encoder,
 } from '../../src/model/index.js';
 import { fixture, readExpected, tokenBatch } from './helpers.js';
+import { useTempDir } from '../temp-dir.js';
+
+const scratch = useTempDir('checkpoint');
 
 const tiny = fixture('tiny');
 const inputs = readExpected('tiny').inputs;
@@ -48,7 +50,7 @@ function tiles(): Array<{ name: string; shape: readonly number[]; data: Float32A
 
 /** A copy of the tiny checkpoint whose model.safetensors is `weights` (or raw bytes). */
 function variant(weights: Uint8Array | null, config?: Record<string, unknown>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kalelab-ckpt-'));
+  const dir = mkdtempSync(join(scratch(), 'ckpt-'));
   writeFileSync(
     join(dir, 'config.json'),
     JSON.stringify({
@@ -112,7 +114,7 @@ describe('saveEncoder', () => {
   it('save → load gives bit-identical outputs and the same fingerprint', async () => {
     const before = tf.memory().numTensors;
     const { encoder, tokenizer } = await loadEncoder(tiny);
-    const dir = join(mkdtempSync(join(tmpdir(), 'kalelab-save-')), 'model');
+    const dir = join(mkdtempSync(join(scratch(), 'save-')), 'model');
     await saveEncoder(dir, encoder, tokenizer);
     expect((await readdir(dir)).sort()).toEqual(['config.json', 'model.safetensors', 'vocab.txt']);
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<
@@ -156,7 +158,7 @@ describe('saveEncoder', () => {
   it('a pruned-then-saved encoder loads with num_hidden_layers = kept layers and the same outputs', async () => {
     const { encoder, tokenizer } = await loadEncoder(tiny);
     const pruned = pruneLayers(encoder, [0, 3]);
-    const dir = join(mkdtempSync(join(tmpdir(), 'kalelab-pruned-')), 'q2');
+    const dir = join(mkdtempSync(join(scratch(), 'pruned-')), 'q2');
     await saveEncoder(dir, pruned, tokenizer);
     const loaded = await loadEncoder(dir);
     expect(loaded.encoder.config.numHiddenLayers).toBe(2);
@@ -179,7 +181,7 @@ describe('saveEncoder', () => {
 
   it('refuses to replace a folder holding other files', async () => {
     const { encoder, tokenizer } = await loadEncoder(tiny);
-    const dir = mkdtempSync(join(tmpdir(), 'kalelab-busy-'));
+    const dir = mkdtempSync(join(scratch(), 'busy-'));
     writeFileSync(join(dir, 'results.json'), '{}');
     await expect(saveEncoder(dir, encoder, tokenizer)).rejects.toThrow(
       /holds other files \(results\.json\)/,
@@ -266,7 +268,7 @@ describe('bad checkpoints are refused with a clear error', () => {
   });
 
   it('no config.json, and an unsupported activation', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'kalelab-empty-'));
+    const empty = mkdtempSync(join(scratch(), 'empty-'));
     await expect(loadEncoder(empty)).rejects.toThrow(
       /config\.json: cannot read the model config \(ENOENT\)/,
     );

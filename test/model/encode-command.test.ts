@@ -5,7 +5,6 @@
  * (Lives here because it exercises src/model; the lead may move it to test/cli.)
  */
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
@@ -13,6 +12,9 @@ import { initBackend } from '../../src/backend/index.js';
 import { disposeEncoder, embedTexts, loadEncoder } from '../../src/model/index.js';
 import { main } from '../../src/cli/main.js';
 import { fixture, maxViolation, readExpected } from './helpers.js';
+import { useTempDir } from '../temp-dir.js';
+
+const scratch = useTempDir('encode-command');
 
 const expected = readExpected('tiny');
 const texts = (expected.inputs['batch'] as unknown as { texts: string[] }).texts;
@@ -49,7 +51,7 @@ describe('embedTexts', () => {
 
 describe('kalelab encode', () => {
   it('writes {"id","embedding"} per line, in input order, atomically', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kalelab-encode-'));
+    const dir = mkdtempSync(join(scratch(), 'encode-'));
     const input = join(dir, 'in.jsonl');
     writeFileSync(
       input,
@@ -89,7 +91,7 @@ describe('kalelab encode', () => {
   });
 
   it('refuses a bad line by file:line and field, before writing anything', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kalelab-encode-bad-'));
+    const dir = mkdtempSync(join(scratch(), 'encode-bad-'));
     const input = join(dir, 'in.jsonl');
     writeFileSync(input, '{"id":"a","text":"ok"}\n{"id":"b","txt":"typo"}\n');
     const out = join(dir, 'out.jsonl');

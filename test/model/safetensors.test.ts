@@ -3,7 +3,6 @@
  * F16/BF16 decoding, and hostile or broken headers (each error names the field or tensor).
  */
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,6 +13,9 @@ import {
   MAX_HEADER_BYTES,
 } from '../../src/model/index.js';
 import { fixture } from './helpers.js';
+import { useTempDir } from '../temp-dir.js';
+
+const scratch = useTempDir('safetensors');
 
 interface Checksum {
   shape: number[];
@@ -170,7 +172,7 @@ describe('safetensors reader', () => {
   }
 
   it('rejects a truncated file on disk, naming the tensor that runs past the end', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kalelab-st-'));
+    const dir = mkdtempSync(join(scratch(), 'st-'));
     const bytes = readFileSync(fixture('tiny', 'model.safetensors'));
     const path = join(dir, 'model.safetensors');
     writeFileSync(path, bytes.subarray(0, bytes.length - 100));
