@@ -1,11 +1,14 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
+import { describe, expect, it, vi } from 'vitest';
 import { alignQueryEncoder, pruneQueryEncoder } from '../../src/compress/index.js';
-import { disposeEncoder, type Encoder } from '../../src/model/index.js';
-import type { WordPieceTokenizer } from '../../src/text/index.js';
+import { disposeEncoder } from '../../src/model/index.js';
 import { wasmOutOfBoundsTrap } from '../backend/wasm-trap.js';
-import { RESUMABLE_OPTIONS, RESUMABLE_QUERIES, tinyTeacher, tinyTokenizer } from './tiny.js';
+import {
+  RESUMABLE_OPTIONS,
+  RESUMABLE_QUERIES,
+  tinyTokenizer,
+  useResumableTeacher,
+} from './tiny.js';
 import { useTempDir } from '../temp-dir.js';
 
 // embed as it is, except that once armed it throws the trap the wasm backend throws when
@@ -23,24 +26,17 @@ vi.mock('../../src/model/index.js', async (importActual) => {
 });
 
 describe('alignQueryEncoder when the wasm heap runs out', () => {
-  let tokenizer: WordPieceTokenizer;
-  let teacher: Encoder;
+  const tokenizer = tinyTokenizer();
+  const teacher = useResumableTeacher(tokenizer);
   const root = useTempDir('align-heap');
   const queries = RESUMABLE_QUERIES;
   const options = RESUMABLE_OPTIONS;
 
-  beforeAll(async () => {
-    await initBackend({ prefer: 'wasm', announce: false });
-    tokenizer = tinyTokenizer();
-    teacher = tinyTeacher(tokenizer, 5, { numHiddenLayers: 3 });
-  });
-  afterAll(() => disposeEncoder(teacher));
-
   it('says at which step, what to change and how to resume; the checkpoint resumes', async () => {
     const checkpointDir = join(root(), 'run');
-    const student = pruneQueryEncoder(teacher, 2).encoder;
+    const student = pruneQueryEncoder(teacher(), 2).encoder;
     const failure = alignQueryEncoder(
-      teacher,
+      teacher(),
       student,
       queries,
       tokenizer,
@@ -53,7 +49,7 @@ describe('alignQueryEncoder when the wasm heap runs out', () => {
     await expect(failure).rejects.toHaveProperty('cause.message', 'memory access out of bounds');
 
     trap.armed = false;
-    const resumed = await alignQueryEncoder(teacher, student, queries, tokenizer, {
+    const resumed = await alignQueryEncoder(teacher(), student, queries, tokenizer, {
       ...options,
       checkpointDir,
     });
@@ -66,9 +62,9 @@ describe('alignQueryEncoder when the wasm heap runs out', () => {
     const checkpointDir = join(root(), 'stopped');
     // Teacher targets per batch: every embed call of the resumed run is inside a step.
     const run = { ...options, checkpointDir, teacherTargets: 'per-batch' as const };
-    const student = pruneQueryEncoder(teacher, 2).encoder;
+    const student = pruneQueryEncoder(teacher(), 2).encoder;
     const stop = new AbortController();
-    const stopped = await alignQueryEncoder(teacher, student, queries, tokenizer, run, {
+    const stopped = await alignQueryEncoder(teacher(), student, queries, tokenizer, run, {
       signal: stop.signal,
       onStep: ({ step }) => void (step === 3 && stop.abort()),
     });
@@ -76,7 +72,7 @@ describe('alignQueryEncoder when the wasm heap runs out', () => {
     expect(stopped.steps).toBe(3); // saved at 3, between the every-2 checkpoints
 
     trap.armed = true;
-    const failure = alignQueryEncoder(teacher, student, queries, tokenizer, run);
+    const failure = alignQueryEncoder(teacher(), student, queries, tokenizer, run);
     await expect(failure).rejects.toThrow(/ran out at step 4 .* resume from step 3\./);
     trap.armed = false;
     disposeEncoder(student);

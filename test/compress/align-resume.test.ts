@@ -1,37 +1,33 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
+import { describe, expect, it } from 'vitest';
 import {
   alignCheckpointPath,
   alignQueryEncoder,
   pruneQueryEncoder,
 } from '../../src/compress/index.js';
 import { disposeEncoder, encoderFingerprint, type Encoder } from '../../src/model/index.js';
-import type { WordPieceTokenizer } from '../../src/text/index.js';
-import { RESUMABLE_OPTIONS, RESUMABLE_QUERIES, tinyTeacher, tinyTokenizer } from './tiny.js';
+import {
+  RESUMABLE_OPTIONS,
+  RESUMABLE_QUERIES,
+  tinyTokenizer,
+  useResumableTeacher,
+} from './tiny.js';
 import { useTempDir } from '../temp-dir.js';
 
 describe('alignQueryEncoder checkpoints (wasm)', () => {
-  let tokenizer: WordPieceTokenizer;
-  let teacher: Encoder;
+  const tokenizer = tinyTokenizer();
+  const teacher = useResumableTeacher(tokenizer);
   const root = useTempDir('align');
   const queries = RESUMABLE_QUERIES;
   const options = RESUMABLE_OPTIONS;
 
-  beforeAll(async () => {
-    await initBackend({ prefer: 'wasm', announce: false });
-    tokenizer = tinyTokenizer();
-    teacher = tinyTeacher(tokenizer, 5, { numHiddenLayers: 3 });
-  });
-  afterAll(() => disposeEncoder(teacher));
-
   /** A fresh student, as a new process would build it: prune the teacher again. */
-  const freshStudent = (): Encoder => pruneQueryEncoder(teacher, 2).encoder;
+  const freshStudent = (): Encoder => pruneQueryEncoder(teacher(), 2).encoder;
 
   it('an interrupted and resumed run equals an uninterrupted one, bit for bit', async () => {
     const a = freshStudent();
-    const full = await alignQueryEncoder(teacher, a, queries, tokenizer, {
+    const full = await alignQueryEncoder(teacher(), a, queries, tokenizer, {
       ...options,
       checkpointDir: join(root(), 'a'),
     });
@@ -42,7 +38,7 @@ describe('alignQueryEncoder checkpoints (wasm)', () => {
     const b1 = freshStudent();
     await expect(
       alignQueryEncoder(
-        teacher,
+        teacher(),
         b1,
         queries,
         tokenizer,
@@ -57,7 +53,7 @@ describe('alignQueryEncoder checkpoints (wasm)', () => {
     disposeEncoder(b1);
 
     const b2 = freshStudent();
-    const resumed = await alignQueryEncoder(teacher, b2, queries, tokenizer, {
+    const resumed = await alignQueryEncoder(teacher(), b2, queries, tokenizer, {
       ...options,
       checkpointDir: dir,
     });
@@ -78,7 +74,7 @@ describe('alignQueryEncoder checkpoints (wasm)', () => {
 
     // a finished run's checkpoint makes a rerun a no-op with the same result
     const b3 = freshStudent();
-    const again = await alignQueryEncoder(teacher, b3, queries, tokenizer, {
+    const again = await alignQueryEncoder(teacher(), b3, queries, tokenizer, {
       ...options,
       checkpointDir: dir,
     });
@@ -92,7 +88,7 @@ describe('alignQueryEncoder checkpoints (wasm)', () => {
     const controller = new AbortController();
     const c1 = freshStudent();
     const stopped = await alignQueryEncoder(
-      teacher,
+      teacher(),
       c1,
       queries,
       tokenizer,
@@ -104,7 +100,7 @@ describe('alignQueryEncoder checkpoints (wasm)', () => {
     disposeEncoder(c1);
 
     const c2 = freshStudent();
-    const done = await alignQueryEncoder(teacher, c2, queries, tokenizer, {
+    const done = await alignQueryEncoder(teacher(), c2, queries, tokenizer, {
       ...options,
       checkpointDir: dir,
     });
@@ -113,7 +109,7 @@ describe('alignQueryEncoder checkpoints (wasm)', () => {
     expect(done.history.slice(0, 3)).toEqual(stopped.history);
 
     const d = freshStudent();
-    const plain = await alignQueryEncoder(teacher, d, queries, tokenizer, options);
+    const plain = await alignQueryEncoder(teacher(), d, queries, tokenizer, options);
     expect(done.history).toEqual(plain.history);
     expect(encoderFingerprint(c2)).toBe(encoderFingerprint(d));
     for (const s of [c2, d]) disposeEncoder(s);
@@ -122,14 +118,14 @@ describe('alignQueryEncoder checkpoints (wasm)', () => {
   it('refuses a checkpoint of a different run, naming the field', async () => {
     const s = freshStudent();
     await expect(
-      alignQueryEncoder(teacher, s, queries, tokenizer, {
+      alignQueryEncoder(teacher(), s, queries, tokenizer, {
         ...options,
         lr: 2e-3,
         checkpointDir: join(root(), 'b'),
       }),
     ).rejects.toThrow(/state.json: field "optionsKey" .* different alignment run/);
     await expect(
-      alignQueryEncoder(teacher, s, queries.slice(1), tokenizer, {
+      alignQueryEncoder(teacher(), s, queries.slice(1), tokenizer, {
         ...options,
         checkpointDir: join(root(), 'b'),
       }),
@@ -141,7 +137,7 @@ describe('alignQueryEncoder checkpoints (wasm)', () => {
     const student = freshStudent();
     try {
       const { steps: _steps, ...rest } = options;
-      const result = await alignQueryEncoder(teacher, student, queries, tokenizer, {
+      const result = await alignQueryEncoder(teacher(), student, queries, tokenizer, {
         ...rest,
         warmupSteps: 0,
         epochs: 0.5,

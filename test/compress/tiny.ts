@@ -2,9 +2,12 @@
  * Test helpers: a tiny random BERT teacher, a vocabulary and synthetic queries built in
  * memory (no files), and the mean KALE loss between two encoders over a query set.
  */
+import { afterAll, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/backend/index.js';
 import {
   createEncoder,
+  disposeEncoder,
   embed,
   toTokenBatch,
   type BertConfig,
@@ -41,6 +44,26 @@ export const RESUMABLE_OPTIONS: KaleOptions = Object.freeze({
   warmupSteps: 2,
   checkpointEvery: 2,
 });
+
+/**
+ * The checkpoint tests' teacher (3 layers, seed 5) on the wasm backend: made before the
+ * describe block's tests, disposed after them. Returns a getter, as the teacher exists only
+ * once the tests run.
+ */
+export function useResumableTeacher(tokenizer: WordPieceTokenizer): () => Encoder {
+  let teacher: Encoder | undefined;
+  beforeAll(async () => {
+    await initBackend({ prefer: 'wasm', announce: false });
+    teacher = tinyTeacher(tokenizer, 5, { numHiddenLayers: 3 });
+  });
+  afterAll(() => {
+    if (teacher !== undefined) disposeEncoder(teacher);
+  });
+  return () => {
+    if (teacher === undefined) throw new Error('useResumableTeacher: read it in a test or hook');
+    return teacher;
+  };
+}
 
 export function tinyTokenizer(): WordPieceTokenizer {
   return new WordPieceTokenizer(buildVocab([WORDS.join(' ')], { size: 200, minFrequency: 1 }));
