@@ -17,6 +17,7 @@ export {
   type AdamWState,
   type NamedVariable,
 } from './optimizer.js';
+export { OPTIMIZER_FILE, readOptimizerFile, writeOptimizerFile } from './optimizer-file.js';
 export {
   learningRateAt,
   linearWarmupDecayFactor,
@@ -27,7 +28,7 @@ export {
   BatchSampler,
   DEFAULT_BATCH_OPTIONS,
   mineBm25Negatives,
-  passageText,
+  passageText, // data/passage-text.ts's, until experiment/workspace.ts imports it from data
   type BatchOptions,
   type BatchPosition,
   type MineOptions,
