@@ -62,14 +62,9 @@ export {
   type ResolvedTrainOptions,
   type TrainOptions,
 } from './options.js';
-export {
-  CHECKPOINT_SUBDIR,
-  findTrainCheckpoint,
-  readTrainCheckpoint,
-  writeTrainCheckpoint,
-  type StepRecord,
-  type TrainerState,
-} from './checkpoint.js';
+// The checkpoint functions are the trainer's (its checkpointDir option); the folder name and
+// the loss-history record are what callers see.
+export { CHECKPOINT_SUBDIR, type StepRecord } from './checkpoint.js';
 export { plannedSteps, trainDualEncoder, type TrainHooks, type TrainResult } from './trainer.js';
 export {
   TRAIN_PRESETS,
