@@ -63,7 +63,7 @@ export async function readOptimizerFile(
     );
   }
   const steps = Number(step);
-  if (!Number.isSafeInteger(steps) || steps < 0) {
+  if (step === undefined || !/^\d+$/.test(step) || !Number.isSafeInteger(steps)) {
     throw new Error(`${file}: metadata "step" must be an integer ≥ 0, got ${JSON.stringify(step)}`);
   }
   const moments = new Map<string, { m: Float32Array; v: Float32Array; shape: number[] }>();

@@ -105,6 +105,10 @@ describe('writeOptimizerFile / readOptimizerFile', () => {
       await expect(readOptimizerFile(dir)).rejects.toThrow(
         `${file}: metadata "step" must be an integer ≥ 0, got "-1"`,
       );
+      await writeFile(file, encodeSafetensors([], { ...meta, step: '' }));
+      await expect(readOptimizerFile(dir)).rejects.toThrow(
+        `${file}: metadata "step" must be an integer ≥ 0, got ""`,
+      );
     });
   });
 
