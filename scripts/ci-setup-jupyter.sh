@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up headless notebook runs (npm run test:notebooks) on Debian/Ubuntu, idempotently:
 #   1. Debian's Jupyter (nbclient, nbconvert, jupyter-client) for /usr/bin/python3, and
-#      Chromium (the HTML exports and report.html are checked in headless Chromium);
+#      Chromium (the HTML exports are checked in headless Chromium; scripts/ensure-chromium.sh);
 #   2. the tslab kernelspec "tslab", registered for this user, starting this checkout's
 #      tslab (node_modules/tslab) with this machine's node. tslab then runs the project's
 #      own tslab from whatever folder the notebook is in.
@@ -18,14 +18,13 @@ missing=()
 if ! "$PY" -c 'import nbclient, nbconvert, nbformat, jupyter_client' >/dev/null 2>&1; then
   missing+=(jupyter-nbconvert python3-nbclient python3-jupyter-client jupyter-client)
 fi
-if ! command -v chromium >/dev/null 2>&1; then
-  missing+=(chromium)
-fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "ci-setup-jupyter: installing ${missing[*]}"
   $SUDO apt-get update
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y "${missing[@]}"
 fi
+# Chromium: the same installer `npm test` runs before its tests.
+bash scripts/ensure-chromium.sh >/dev/null
 
 if [ ! -f node_modules/tslab/bin/tslab ]; then
   echo "ci-setup-jupyter: node_modules/tslab is missing; run npm ci first" >&2

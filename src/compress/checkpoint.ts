@@ -1,29 +1,33 @@
 /**
  * Resumable alignment: a checkpoint is a folder `<checkpointDir>/latest/` holding
- * `state.json` (position, loss history, what the run was: options, teacher, queries) and
- * `tensors.safetensors` (the student's weights and AdamW's moments, float32, in memory
- * layout — an internal resume file, not a Hugging Face checkpoint: save the final student
- * with `saveEncoder`). The folder is replaced atomically (writeDirAtomic), so a crash leaves
- * the previous checkpoint or the new one, never half of each.
+ *   state.json              position, loss history, what the run was (options, teacher, queries)
+ *   student.safetensors     the student's weights, float32 in memory layout (Linear weights
+ *                           [in, out]): an internal resume file, not a Hugging Face checkpoint
+ *                           (save the final student with `saveEncoder`)
+ *   optimizer.safetensors   AdamW's step and moments (train/optimizer-file.ts, the format
+ *                           training checkpoints use too)
+ * The folder is replaced atomically (writeDirAtomic), so a crash leaves the previous
+ * checkpoint or the new one, never half of each.
  *
  * Restoring checks that the checkpoint belongs to this run (same numeric options, teacher,
- * queries and student weight names/shapes) and names the field that differs.
+ * queries, student weight names/shapes and trained parameters) and names the field that
+ * differs.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { pathExists } from '../util/files.js';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
   decodeFloat32,
   encodeSafetensors,
-  parseSafetensors,
+  readSafetensors,
   type Encoder,
   type TensorToWrite,
 } from '../model/index.js';
-import type { AdamW, AdamWState } from '../train/index.js';
-import { writeDirAtomic } from '../util/index.js';
+import { readOptimizerFile, writeOptimizerFile, type AdamW } from '../train/index.js';
+import { pathExists, writeDirAtomic, writeFileAtomic, writeJsonAtomic } from '../util/index.js';
 
-export const CHECKPOINT_VERSION = 1;
+/** 2: student and optimiser in separate files (1 kept both in tensors.safetensors). */
+export const CHECKPOINT_VERSION = 2;
 
 /** What identifies an alignment run; a checkpoint resumes only a run with equal identity. */
 export interface RunIdentity {
@@ -46,9 +50,7 @@ export interface CheckpointState extends RunIdentity {
   readonly flops: number;
 }
 
-const STUDENT = 'student/';
-const MOMENT_M = 'adamw.m/';
-const MOMENT_V = 'adamw.v/';
+const STUDENT_FILE = 'student.safetensors';
 
 /** The checkpoint folder inside `checkpointDir`. */
 export function checkpointPath(checkpointDir: string): string {
@@ -62,26 +64,18 @@ export async function saveAlignCheckpoint(
   student: Encoder,
   optimizer: AdamW,
 ): Promise<void> {
-  const tensors: TensorToWrite[] = [];
-  for (const [name, v] of student.weights) {
-    tensors.push({
-      name: STUDENT + name,
-      shape: v.shape,
-      data: Float32Array.from(v.dataSync() as Float32Array),
-    });
-  }
-  const opt = optimizer.getState();
-  for (const [name, m] of opt.moments) {
-    tensors.push({ name: MOMENT_M + name, shape: m.shape, data: m.m });
-    tensors.push({ name: MOMENT_V + name, shape: m.shape, data: m.v });
-  }
-  const full: CheckpointState & { optimizerStep: number } = { ...state, optimizerStep: opt.step };
+  const tensors: TensorToWrite[] = [...student.weights].map(([name, v]) => ({
+    name,
+    shape: v.shape,
+    data: v.dataSync() as Float32Array,
+  }));
   await writeDirAtomic(checkpointPath(checkpointDir), async (tmp) => {
-    await writeFile(
-      join(tmp, 'tensors.safetensors'),
-      encodeSafetensors(tensors, { format: 'kalelab-align' }),
+    await writeFileAtomic(
+      join(tmp, STUDENT_FILE),
+      encodeSafetensors(tensors, { format: 'kalelab-align-student' }),
     );
-    await writeFile(join(tmp, 'state.json'), JSON.stringify(full, null, 2) + '\n');
+    await writeOptimizerFile(tmp, optimizer.getState());
+    await writeJsonAtomic(join(tmp, 'state.json'), state);
   });
 }
 
@@ -98,12 +92,11 @@ export async function restoreAlignCheckpoint(
   const dir = checkpointPath(checkpointDir);
   const stateFile = join(dir, 'state.json');
   if (!(await pathExists(stateFile))) return undefined;
-  const state = JSON.parse(await readFile(stateFile, 'utf8')) as CheckpointState & {
-    optimizerStep: number;
-  };
+  const state = JSON.parse(await readFile(stateFile, 'utf8')) as CheckpointState;
   if (state.version !== CHECKPOINT_VERSION) {
     throw new Error(
-      `${stateFile}: version ${state.version}, this kalelab reads version ${CHECKPOINT_VERSION}`,
+      `${stateFile}: version ${state.version}, this kalelab reads version ${CHECKPOINT_VERSION}; ` +
+        `remove ${dir} to start the alignment over`,
     );
   }
   for (const field of ['optionsKey', 'teacherFingerprint', 'queriesHash', 'queryCount'] as const) {
@@ -114,32 +107,26 @@ export async function restoreAlignCheckpoint(
       );
     }
   }
-  const tensorFile = join(dir, 'tensors.safetensors');
-  const st = parseSafetensors(await readFile(tensorFile), tensorFile);
-  const values = new Map<string, Float32Array>();
-  for (const [name, v] of student.weights) {
-    const entry = st.header.tensors.get(STUDENT + name);
-    if (!entry || entry.shape.join(',') !== v.shape.join(',')) {
-      throw new Error(
-        `${tensorFile}: student weight "${name}" ${entry ? `has shape [${entry.shape.join(', ')}]` : 'is missing'}, the student has [${v.shape.join(', ')}]`,
-      );
-    }
-    values.set(name, decodeFloat32(st, STUDENT + name));
-  }
-  const moments = new Map<string, { m: Float32Array; v: Float32Array; shape: number[] }>();
-  for (const name of optimizer.names) {
-    const entry = st.header.tensors.get(MOMENT_M + name);
-    if (!entry) throw new Error(`${tensorFile}: no AdamW moments for "${name}"`);
-    moments.set(name, {
-      m: decodeFloat32(st, MOMENT_M + name),
-      v: decodeFloat32(st, MOMENT_V + name),
-      shape: [...entry.shape],
-    });
-  }
-  const optState: AdamWState = { step: state.optimizerStep, moments };
-  optimizer.setState(optState);
+  const values = await readStudent(join(dir, STUDENT_FILE), student);
+  optimizer.setState(await readOptimizerFile(dir, optimizer.names));
   for (const [name, v] of student.weights) {
     tf.tidy(() => v.assign(tf.tensor(values.get(name)!, v.shape, 'float32')));
   }
   return state;
+}
+
+/** The student's saved weights, each checked against the live student's name and shape. */
+async function readStudent(file: string, student: Encoder): Promise<Map<string, Float32Array>> {
+  const st = await readSafetensors(file);
+  const values = new Map<string, Float32Array>();
+  for (const [name, v] of student.weights) {
+    const entry = st.header.tensors.get(name);
+    if (!entry || entry.shape.join(',') !== v.shape.join(',')) {
+      throw new Error(
+        `${file}: student weight "${name}" ${entry ? `has shape [${entry.shape.join(', ')}]` : 'is missing'}, the student has [${v.shape.join(', ')}]`,
+      );
+    }
+    values.set(name, decodeFloat32(st, name));
+  }
+  return values;
 }

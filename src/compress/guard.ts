@@ -6,7 +6,6 @@
  *
  * It does not restore anything: it detects and reports.
  */
-import { createHash } from 'node:crypto';
 import { encoderFingerprint, type Encoder } from '../model/index.js';
 
 /** Thrown when something that alignment must leave untouched has changed. */
@@ -36,17 +35,6 @@ export function assertSeparateEncoders(teacher: Encoder, student: Encoder): void
   }
 }
 
-/**
- * A content hash (sha256, 16 hex digits) of float vectors, e.g. a passage index's matrix:
- * `hooks.indexFingerprint = () => float32Fingerprint(docVecs)`.
- */
-export function float32Fingerprint(values: Float32Array): string {
-  return createHash('sha256')
-    .update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
-    .digest('hex')
-    .slice(0, 16);
-}
-
 export interface FrozenCheck {
   readonly teacherFingerprint: string;
   readonly indexFingerprint: string | undefined;
@@ -54,7 +42,10 @@ export interface FrozenCheck {
   verify(): Promise<void>;
 }
 
-/** Fingerprints the teacher (and the index, when a callback is given) now. */
+/**
+ * Fingerprints the teacher (and the index, when a callback is given) now, e.g.
+ * `freezeCheck(teacher, () => float32Hash(docVecs))`.
+ */
 export async function freezeCheck(
   teacher: Encoder,
   indexFingerprint?: () => string | Promise<string>,

@@ -41,7 +41,6 @@ export {
 export {
   FrozenStateError,
   assertSeparateEncoders,
-  float32Fingerprint,
   freezeCheck,
   type FrozenCheck,
 } from './guard.js';

@@ -26,8 +26,12 @@ export interface TargetSource {
   flops(): number;
 }
 
-/** Pooled embeddings [B, H] of `texts` by `encoder`, no gradient recorded, and their FLOPs. */
-export function embedTexts(
+/**
+ * The teacher's pooled embeddings [B, H] of one batch of `texts`, as a tensor the caller
+ * owns (no gradient recorded), and the FLOPs it took. (model's `embedTexts` is the
+ * general texts → host vectors routine; this one keeps the batch on the backend.)
+ */
+function teacherBatch(
   encoder: Encoder,
   tokenizer: QueryTokenizer,
   texts: readonly string[],
@@ -53,7 +57,7 @@ export function precomputeTargets(
   let flops = 0;
   for (let start = 0; start < queries.length; start += chunk) {
     const texts = queries.slice(start, start + chunk);
-    const part = embedTexts(teacher, tokenizer, texts, maxLength, pooling);
+    const part = teacherBatch(teacher, tokenizer, texts, maxLength, pooling);
     all.set(part.embeddings.dataSync() as Float32Array, start * H);
     part.embeddings.dispose();
     flops += part.flops;
@@ -83,7 +87,7 @@ export function onDemandTargets(
     flops: () => flops,
     rows(indices) {
       const texts = indices.map((i) => queries[i]!);
-      const part = embedTexts(teacher, tokenizer, texts, maxLength, pooling);
+      const part = teacherBatch(teacher, tokenizer, texts, maxLength, pooling);
       flops += part.flops;
       return part.embeddings;
     },

@@ -4,13 +4,13 @@
  * objects does not matter). Two datasets with the same fingerprint have identical ids and
  * texts. Used to pin the WordNet builds in tests and to label results.
  */
-import { createHash } from 'node:crypto';
+import { ContentHash } from '../util/bytes.js';
 import { SPLIT_NAMES, type RetrievalDataset } from './types.js';
 
 const sortedKeys = (o: object): string[] => Object.keys(o).sort();
 
 export function datasetFingerprint(dataset: RetrievalDataset): string {
-  const h = createHash('sha256');
+  const h = new ContentHash();
   const put = (...parts: readonly (string | number)[]): void => {
     h.update(JSON.stringify(parts));
     h.update('\n');
@@ -36,5 +36,5 @@ export function datasetFingerprint(dataset: RetrievalDataset): string {
       for (const qid of sortedKeys(split.hardNegatives))
         put('hard', qid, ...split.hardNegatives[qid]!);
   }
-  return h.digest('hex');
+  return h.hex();
 }

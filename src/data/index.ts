@@ -42,6 +42,7 @@ export {
   type SummaryRow,
 } from './summary.js';
 export { countWords, lengthStats, type LengthStats } from './text-stats.js';
+export { passageText } from './passage-text.js';
 export { datasetFingerprint } from './fingerprint.js';
 export { buildWordNetDataset, siblingSenses, WORDNET_MAIN_METRIC } from './wordnet/build.js';
 export {

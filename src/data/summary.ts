@@ -9,6 +9,7 @@
  * anything: loaders do that.
  */
 import * as aq from 'arquero';
+import { passageText } from './passage-text.js';
 import { lengthStats, countWords, type LengthStats } from './text-stats.js';
 import { SPLIT_NAMES, type RetrievalDataset, type SplitName } from './types.js';
 
@@ -46,17 +47,13 @@ export interface DatasetSummary {
   };
 }
 
-function docString(doc: { title: string; text: string }): string {
-  return doc.title ? `${doc.title} ${doc.text}` : doc.text;
-}
-
 export function summarizeDataset(
   dataset: RetrievalDataset,
   options: SummaryOptions = {},
 ): DatasetSummary {
   const { countTokens } = options;
   const docs = Object.values(dataset.corpus);
-  const docWords = docs.map((d) => countWords(docString(d)));
+  const docWords = docs.map((d) => countWords(passageText(d)));
   const splits: Partial<Record<SplitName, SplitSummary>> = {};
   for (const name of SPLIT_NAMES) {
     const split = dataset.splits[name];
@@ -84,7 +81,9 @@ export function summarizeDataset(
     mainMetric: dataset.mainMetric,
     documents: docs.length,
     docWords: lengthStats(docWords),
-    ...(countTokens ? { docTokens: lengthStats(docs.map((d) => countTokens(docString(d)))) } : {}),
+    ...(countTokens
+      ? { docTokens: lengthStats(docs.map((d) => countTokens(passageText(d)))) }
+      : {}),
     splits,
     ...(report
       ? {

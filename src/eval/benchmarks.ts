@@ -4,7 +4,7 @@
  * float32 matrix, on the active backend, with analytic GFLOP/s beside each time. Random
  * weights and vectors: speed does not depend on their values.
  *
- * Training throughput lives with the trainer (train/throughput.ts); peers (PyTorch, numpy)
+ * Training throughput is measured by bench-training.ts; peers (PyTorch, numpy)
  * are measured by bench/peers.py when a Python with torch is present.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -6,8 +6,8 @@
  *
  * It does not compute anything (embeddings.ts … encoder.ts do) or touch files.
  */
-import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs';
+import { ContentHash } from '../util/bytes.js';
 import type { BertConfig } from './config.js';
 
 export interface Encoder {
@@ -146,13 +146,11 @@ export function trainableVariables(encoder: Encoder): tf.Variable[] {
  * shape and float32 bytes. Equal fingerprints mean equal outputs. Reads weights synchronously.
  */
 export function encoderFingerprint(encoder: Encoder): string {
-  const hash = createHash('sha256');
+  const hash = new ContentHash();
   hash.update(JSON.stringify(encoder.config, Object.keys(encoder.config).sort()));
   for (const name of [...encoder.weights.keys()].sort()) {
     const v = encoder.weights.get(name)!;
-    hash.update(`\n${name}[${v.shape.join(',')}]`);
-    const data = v.dataSync() as Float32Array;
-    hash.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    hash.update(`\n${name}[${v.shape.join(',')}]`).update(v.dataSync() as Float32Array);
   }
-  return hash.digest('hex').slice(0, 16);
+  return hash.hex(16);
 }

@@ -18,10 +18,10 @@
  * Opening or resuming an index with another fingerprint, corpus or shard size is an
  * error: re-encoding is an explicit act (`removeIndex`, then `encodeCorpus`).
  */
-import { createHash } from 'node:crypto';
 import { readFile, rm, stat } from 'node:fs/promises';
 import { pathExists } from '../util/files.js';
 import { join } from 'node:path';
+import { ContentHash, float32FromLe, float32LeBytes } from '../util/bytes.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/files.js';
 import { silentProgress, type ProgressSink } from '../util/progress.js';
 
@@ -80,17 +80,10 @@ export class IndexMismatchError extends Error {
   }
 }
 
-/** Shard files are raw float32 in host order; refuse to write or read them on a big-endian host. */
-function assertLittleEndian(): void {
-  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
-    throw new Error('kalelab dense indexes are little-endian float32; this host is big-endian');
-  }
-}
-
 const shardName = (s: number): string => `shard-${String(s).padStart(5, '0')}`;
 
 function idsHash(ids: readonly string[]): string {
-  return createHash('sha256').update(ids.join('\n')).digest('hex');
+  return new ContentHash().update(ids.join('\n')).hex();
 }
 
 /** Reads an index folder's manifest (throws if there is none or it is not one). */
@@ -194,7 +187,6 @@ export async function encodeCorpus(
   fingerprint: string,
   options: EncodeCorpusOptions = {},
 ): Promise<EncodeCorpusResult> {
-  assertLittleEndian();
   const { shardSize, batchSize } = { ...DEFAULT_ENCODE_OPTIONS, ...options };
   const progress = options.progress ?? silentProgress;
   const { ids, texts } = docs;
@@ -263,10 +255,7 @@ export async function encodeCorpus(
     const firstDim = dim === null;
     dim = shard.dim;
     const { vectors } = shard;
-    await writeFileAtomic(
-      join(dir, `${shardName(s)}.f32`),
-      new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength),
-    );
+    await writeFileAtomic(join(dir, `${shardName(s)}.f32`), float32LeBytes(vectors));
     await writeJsonAtomic(join(dir, `${shardName(s)}.json`), {
       ids: shardIds,
       rows: shardIds.length,
@@ -284,7 +273,6 @@ export async function encodeCorpus(
  * another fingerprint, and an error when it is incomplete (resume with encodeCorpus).
  */
 export async function openIndex(dir: string, fingerprint: string): Promise<DenseIndex> {
-  assertLittleEndian();
   const manifest = await readManifest(dir);
   checkFingerprint(dir, manifest, fingerprint);
   if (!manifest.complete || manifest.dim === null) {
@@ -303,8 +291,7 @@ export async function openIndex(dir: string, fingerprint: string): Promise<Dense
         `${join(dir, shardName(s))}.f32: ${bytes.byteLength} bytes, expected ${meta.rows} rows × dim ${dim} × 4`,
       );
     }
-    // Copy into place (the Buffer's offset need not be 4-byte aligned).
-    new Uint8Array(vectors.buffer, ids.length * dim * 4, bytes.byteLength).set(bytes);
+    float32FromLe(bytes, `${join(dir, shardName(s))}.f32`, vectors, ids.length * dim);
     ids.push(...meta.ids);
   }
   if (ids.length !== manifest.numDocs || idsHash(ids) !== manifest.idsSha256) {

@@ -17,7 +17,13 @@
  *
  * It does not tokenize: batches carry text.
  */
-import type { Corpus, Doc, HardNegatives, Qrels, Split } from '../data/index.js';
+import {
+  passageText,
+  type Corpus,
+  type HardNegatives,
+  type Qrels,
+  type Split,
+} from '../data/index.js';
 import { Random, hashString, type ProgressSink, silentProgress } from '../util/index.js';
 
 export type NegativeSource = 'hard' | 'random';
@@ -69,10 +75,8 @@ export interface BatchPosition {
   readonly batch: number;
 }
 
-/** The text a passage encoder sees: "title text" (title omitted when empty). */
-export function passageText(doc: Doc): string {
-  return doc.title ? `${doc.title} ${doc.text}` : doc.text;
-}
+// Moved to data/passage-text.ts; re-exported until train/presets.ts and experiment/ import it there.
+export { passageText };
 
 interface Candidate {
   readonly queryId: string;

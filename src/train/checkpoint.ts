@@ -4,7 +4,7 @@
  * `<checkpointDir>/checkpoint/` holds
  *   query/, passage/          Hugging Face checkpoints of both encoders (saveEncoder, F32)
  *   dual.json                 tied flag and depths
- *   optimizer.json + .bin     AdamW step and moments (m then v per parameter, float32 LE)
+ *   optimizer.safetensors     AdamW step and moments (optimizer-file.ts, shared with alignment)
  *   trainer-state.json        step, data position, loss history, the options that must match
  *   COMPLETE                  written last: a folder without it is never read
  * The folder is written under a temporary name and renamed into place (writeDirAtomic), so
@@ -21,6 +21,7 @@ import { writeDirAtomic, writeFileAtomic, writeJsonAtomic } from '../util/index.
 import type { BatchPosition } from './batches.js';
 import { loadDualEncoder, writeDualInto, type DualEncoder } from './dual-encoder.js';
 import type { AdamWState } from './optimizer.js';
+import { readOptimizerFile, writeOptimizerFile } from './optimizer-file.js';
 
 /** One optimiser step of the loss history (what notebooks plot). */
 export interface StepRecord {
@@ -65,7 +66,7 @@ export async function writeTrainCheckpoint(
   const dir = join(checkpointDir, CHECKPOINT_SUBDIR);
   await writeDirAtomic(dir, async (tmp) => {
     await writeDualInto(tmp, parts.dual, parts.tokenizer);
-    await writeOptimizerState(tmp, parts.optimizer);
+    await writeOptimizerFile(tmp, parts.optimizer);
     await writeJsonAtomic(join(tmp, 'trainer-state.json'), parts.state);
     await writeFileAtomic(join(tmp, COMPLETE), `${parts.state.step}\n`);
   });
@@ -116,80 +117,7 @@ export async function readTrainCheckpoint(dir: string): Promise<{
       `${statePath}: field "format"/"version" is ${state.format}/${state.version}, expected kalelab-train-state/1`,
     );
   }
-  const optimizer = await readOptimizerState(dir);
+  const optimizer = await readOptimizerFile(dir);
   const { dual, tokenizer } = await loadDualEncoder(dir);
   return { dual, tokenizer, optimizer, state };
-}
-
-interface OptimizerIndex {
-  readonly format: 'kalelab-adamw';
-  readonly version: 1;
-  readonly step: number;
-  readonly params: ReadonlyArray<{ name: string; shape: number[]; offset: number; length: number }>;
-}
-
-async function writeOptimizerState(dir: string, state: AdamWState): Promise<void> {
-  const params: Array<{ name: string; shape: number[]; offset: number; length: number }> = [];
-  let total = 0;
-  for (const [name, { m, shape }] of state.moments) {
-    params.push({ name, shape: [...shape], offset: total, length: m.length });
-    total += 2 * m.length;
-  }
-  const data = new Float32Array(total);
-  for (const p of params) {
-    const { m, v } = state.moments.get(p.name)!;
-    data.set(m, p.offset);
-    data.set(v, p.offset + p.length);
-  }
-  const index: OptimizerIndex = { format: 'kalelab-adamw', version: 1, step: state.step, params };
-  await writeFileAtomic(join(dir, 'optimizer.bin'), new Uint8Array(toLittleEndian(data)));
-  await writeJsonAtomic(join(dir, 'optimizer.json'), index);
-}
-
-async function readOptimizerState(dir: string): Promise<AdamWState> {
-  const indexPath = join(dir, 'optimizer.json');
-  const binPath = join(dir, 'optimizer.bin');
-  const index = JSON.parse(await readFile(indexPath, 'utf8')) as OptimizerIndex;
-  if (index.format !== 'kalelab-adamw') {
-    throw new Error(
-      `${indexPath}: field "format" is ${JSON.stringify(index.format)}, expected "kalelab-adamw"`,
-    );
-  }
-  const bytes = await readFile(binPath);
-  const data = fromLittleEndian(bytes);
-  const moments = new Map<string, { m: Float32Array; v: Float32Array; shape: number[] }>();
-  for (const p of index.params) {
-    if (p.offset + 2 * p.length > data.length) {
-      throw new Error(
-        `${binPath}: too short for parameter "${p.name}" (needs ${p.offset + 2 * p.length} floats, has ${data.length})`,
-      );
-    }
-    moments.set(p.name, {
-      m: data.slice(p.offset, p.offset + p.length),
-      v: data.slice(p.offset + p.length, p.offset + 2 * p.length),
-      shape: p.shape,
-    });
-  }
-  return { step: index.step, moments };
-}
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-function toLittleEndian(data: Float32Array): ArrayBuffer {
-  const out = new ArrayBuffer(data.length * 4);
-  if (LITTLE_ENDIAN) new Float32Array(out).set(data);
-  else {
-    const view = new DataView(out);
-    data.forEach((x, i) => view.setFloat32(i * 4, x, true));
-  }
-  return out;
-}
-
-function fromLittleEndian(bytes: Uint8Array): Float32Array {
-  if (bytes.length % 4 !== 0)
-    throw new Error(`optimizer.bin: ${bytes.length} bytes is not a whole number of float32s`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Float32Array(bytes.length / 4);
-  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
-  return out;
 }

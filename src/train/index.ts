@@ -17,6 +17,7 @@ export {
   type AdamWState,
   type NamedVariable,
 } from './optimizer.js';
+export { OPTIMIZER_FILE, readOptimizerFile, writeOptimizerFile } from './optimizer-file.js';
 export {
   learningRateAt,
   linearWarmupDecayFactor,
@@ -27,7 +28,7 @@ export {
   BatchSampler,
   DEFAULT_BATCH_OPTIONS,
   mineBm25Negatives,
-  passageText,
+  passageText, // data/passage-text.ts's, until experiment/workspace.ts imports it from data
   type BatchOptions,
   type BatchPosition,
   type MineOptions,
@@ -61,14 +62,9 @@ export {
   type ResolvedTrainOptions,
   type TrainOptions,
 } from './options.js';
-export {
-  CHECKPOINT_SUBDIR,
-  findTrainCheckpoint,
-  readTrainCheckpoint,
-  writeTrainCheckpoint,
-  type StepRecord,
-  type TrainerState,
-} from './checkpoint.js';
+// The checkpoint functions are the trainer's (its checkpointDir option); the folder name and
+// the loss-history record are what callers see.
+export { CHECKPOINT_SUBDIR, type StepRecord } from './checkpoint.js';
 export { plannedSteps, trainDualEncoder, type TrainHooks, type TrainResult } from './trainer.js';
 export {
   TRAIN_PRESETS,

@@ -13,18 +13,6 @@ export class Random {
     this.state = seed >>> 0;
   }
 
-  /** The generator's full state, for checkpoints; `Random.fromState` restores it. */
-  getState(): { state: number; spareNormal: number | null } {
-    return { state: this.state, spareNormal: this.spareNormal ?? null };
-  }
-
-  static fromState(saved: { state: number; spareNormal: number | null }): Random {
-    const r = new Random(0);
-    r.state = saved.state >>> 0;
-    r.spareNormal = saved.spareNormal ?? undefined;
-    return r;
-  }
-
   /** Uniform in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;
@@ -62,11 +50,6 @@ export class Random {
       [out[i], out[j]] = [out[j]!, out[i]!];
     }
     return out;
-  }
-
-  /** A new generator derived from this one and a label, for independent streams. */
-  fork(label: string): Random {
-    return new Random(hashString(label) ^ Math.floor(this.next() * 4294967296));
   }
 }
 

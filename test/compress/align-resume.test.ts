@@ -68,8 +68,9 @@ describe('alignQueryEncoder checkpoints (wasm)', () => {
     // only the finished checkpoint is left, no temporary folders
     expect(await readdir(dir)).toEqual(['latest']);
     expect((await readdir(alignCheckpointPath(dir))).sort()).toEqual([
+      'optimizer.safetensors',
       'state.json',
-      'tensors.safetensors',
+      'student.safetensors',
     ]);
 
     // a finished run's checkpoint makes a rerun a no-op with the same result

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,11 @@ describe('encodeCorpus / openIndex', () => {
     expect(full.encodedShards).toBe(5);
     expect(full.index.dim).toBe(DIM);
     expect(full.index.ids).toEqual(ids);
+    // Shard files are little-endian float32 rows, [5, DIM] (read here with Buffer.readFloatLE).
+    const shard = await readFile(join(whole, 'shard-00000.f32'));
+    expect(shard.length).toBe(5 * DIM * 4);
+    const row1 = [0, 1, 2].map((d) => shard.readFloatLE((DIM + d) * 4));
+    expect(row1).toEqual([texts[1]!.length, texts[1]!.charCodeAt(texts[1]!.length - 1), 0.5]);
 
     const dir = join(root, 'resumed');
     // Shards of 5 in batches of 2 take 3 embed calls each: crash during the third shard.

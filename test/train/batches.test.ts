@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Corpus, Split } from '../../src/data/index.js';
-import {
-  BatchSampler,
-  mineBm25Negatives,
-  passageText,
-  type TextSearcher,
-} from '../../src/train/index.js';
+import { passageText, type Corpus, type Split } from '../../src/data/index.js';
+import { BatchSampler, mineBm25Negatives, type TextSearcher } from '../../src/train/index.js';
 
 // 12 documents; 30 queries; query qN's positive is d(N mod 12), so queries share positives.
 const corpus: Corpus = Object.fromEntries(
@@ -41,8 +36,6 @@ describe('BatchSampler', () => {
       expect(ex.negativeIds).not.toContain(ex.positiveId);
       expect(ex.negativeIds.every((d) => corpus[d] !== undefined)).toBe(true);
     });
-    expect(passageText({ title: 't1', text: 'doc 1' })).toBe('t1 doc 1');
-    expect(passageText({ title: '', text: 'doc 0' })).toBe('doc 0');
   });
 
   it('never puts two queries with the same positive in one batch, and drops the last partial batch', () => {

@@ -130,8 +130,7 @@ describe('trainDualEncoder', () => {
       [
         'COMPLETE',
         'dual.json',
-        'optimizer.bin',
-        'optimizer.json',
+        'optimizer.safetensors',
         'passage',
         'query',
         'trainer-state.json',
