@@ -7,7 +7,7 @@ describe('kalelab CLI', () => {
     const program = buildProgram();
     const commands = Object.fromEntries(program.commands.map((c) => [c.name(), c]));
     expect(Object.keys(commands).sort()).toEqual(
-      ['bench', 'dataset', 'encode', 'env', 'eval-run', 'experiment', 'walkthrough'].sort(),
+      ['bench', 'compare', 'dataset', 'encode', 'env', 'eval-run', 'experiment', 'walkthrough'].sort(),
     );
     const flags = (name: string) => commands[name]!.options.map((o) => o.long);
     expect(flags('walkthrough')).toEqual(expect.arrayContaining(['--quick', '--out']));
