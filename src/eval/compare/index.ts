@@ -43,3 +43,11 @@ export { combSum, combMnz, type CombOptions } from './comb-fusion.js';
 export { normalizeRun, NORMALIZATIONS, type Normalization } from './normalize.js';
 export { readRunFile, writeRunFile, parseJsonRun } from './run-files.js';
 export { formatComparisonText, formatComparisonMarkdown, formatComparisonLatex } from './format.js';
+export {
+  packRun,
+  evaluatePacked,
+  type Packed,
+  type PackedRun,
+  type PackedQrels,
+  type PackedEvaluation,
+} from './packed-eval.js';

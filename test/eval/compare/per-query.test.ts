@@ -31,11 +31,8 @@ describe('perQueryDeltas', () => {
     const t = perQueryDeltas(s, 'oracle', 'ndcg@10');
     expect(t.columnNames()).toEqual(['query', 'system', 'metric', 'baseline', 'score', 'delta']);
     expect(t.numRows()).toBe(2 * 39);
-    const demoted = t.objects().filter((r) => r['system'] === 'demoted') as {
-      delta: number;
-      score: number;
-      baseline: number;
-    }[];
+    type Row = { system: string; delta: number; score: number; baseline: number };
+    const demoted = (t.objects() as Row[]).filter((r) => r.system === 'demoted');
     for (let i = 1; i < demoted.length; i++)
       expect(demoted[i]!.delta).toBeGreaterThanOrEqual(demoted[i - 1]!.delta);
     for (const r of demoted) expect(r.delta).toBeCloseTo(r.score - r.baseline, 15);
