@@ -38,7 +38,7 @@ export function parseJsonRun(text: string, file: string): Run {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
+    throw new Error(`${file}: not valid JSON (${(error as Error).message})`, { cause: error });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new Error(
@@ -74,7 +74,9 @@ async function readGzipTrec(path: string): Promise<Run> {
       const prefix = `${plain}:${error.line}: ${error.field}: `;
       throw new TrecFormatError(path, error.line, error.field, error.message.slice(prefix.length));
     }
-    throw new Error(`${path}: cannot read gzipped run (${(error as Error).message})`);
+    throw new Error(`${path}: cannot read gzipped run (${(error as Error).message})`, {
+      cause: error,
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -88,6 +90,7 @@ export async function readRunFile(path: string): Promise<Run> {
   } catch (error) {
     throw new Error(
       `${path}: cannot open run file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      { cause: error },
     );
   }
   if (isJsonName(path)) {
