@@ -81,6 +81,13 @@ export function packRun(qrels: Qrels, run: Run): Packed {
 /** Indices of the best `k` documents of [start, end), best first, in trec_eval order. */
 function topK(run: PackedRun, start: number, end: number, k: number, out: Int32Array): number {
   const { scores, docs } = run;
+  if (k >= end - start) {
+    // The whole ranking (map, recip_rank): a comparison sort beats insertion on long lists.
+    const all = out.subarray(0, end - start);
+    for (let i = start; i < end; i++) all[i - start] = i;
+    all.sort((x, y) => scores[y]! - scores[x]! || docs[y]! - docs[x]!);
+    return all.length;
+  }
   let n = 0;
   for (let i = start; i < end; i++) {
     const s = scores[i]!;

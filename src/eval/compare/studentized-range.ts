@@ -41,7 +41,7 @@ export function normalRangeSf(w: number, k: number): number {
   const lo = -0.5 * w - 10;
   return Math.min(
     1,
-    integrate(integrand, [lo, -0.5 * w - 2, -0.5 * w, -0.5 * w + 2, 10], { relTol: 1e-12 }),
+    integrate(integrand, [lo, -0.5 * w - 2, -0.5 * w, -0.5 * w + 2, 10], { relTol: 1e-11 }),
   );
 }
 
@@ -85,5 +85,5 @@ export function studentizedRangeSf(q: number, k: number, nu: number): number {
   points.push(hi);
   const integrand = (s: number): number =>
     s <= 0 ? 0 : Math.exp(logScaleDensity(s, nu)) * normalRangeSf(q * s, k);
-  return Math.min(1, Math.max(0, integrate(integrand, points, { relTol: 1e-10 })));
+  return Math.min(1, Math.max(0, integrate(integrand, points, { relTol: 1e-9 })));
 }
