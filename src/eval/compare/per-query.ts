@@ -55,8 +55,8 @@ function coverageOf(qrels: Qrels, run: Run): RunCoverage {
 }
 
 /**
- * Scores every run on every metric over the qrels queries. Throws on fewer than two runs
- * (unless `allowSingle`), a run that shares no query with the qrels, a non-finite score, an
+ * Scores every run on every metric over the qrels queries. Throws on fewer than two runs,
+ * a run that shares no query with the qrels, a non-finite score, an
  * unknown metric, or a metric scored on fewer than two queries.
  */
 export function perQueryScores(
