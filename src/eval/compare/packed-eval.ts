@@ -45,7 +45,10 @@ export function packRun(qrels: Qrels, run: Run): Packed {
     for (const d of Object.keys(qrels[q]!)) ids.add(d);
     if (Object.hasOwn(run, q)) for (const d of Object.keys(run[q]!)) ids.add(d);
   }
-  const sorted = [...ids].sort(compareBytes);
+  // Without code units ≥ U+D800 the native UTF-16 order is the byte order, and much faster.
+  const sorted = [...ids];
+  if (sorted.some((id) => /[\uD800-\uFFFF]/.test(id))) sorted.sort(compareBytes);
+  else sorted.sort();
   const code = new Map(sorted.map((id, i) => [id, i]));
   const runOffsets = new Int32Array(queries.length + 1);
   const qrelsOffsets = new Int32Array(queries.length + 1);

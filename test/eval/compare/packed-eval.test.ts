@@ -61,4 +61,13 @@ describe('evaluatePacked', () => {
     }
     expectSame(qrels, run);
   });
+
+  it('breaks ties in byte order also for ids beyond the BMP (UTF-16 order differs there)', () => {
+    // U+1F600 (a surrogate pair) sorts after U+E000 in bytes, before it in UTF-16 code units.
+    const run = { q: { 'd\u{E000}': 1, 'd\u{1F600}': 1, d0: 1 } };
+    const qrels = { q: { 'd\u{1F600}': 1, other: 1 } };
+    expectSame(qrels, run);
+    const packed = packRun(qrels, run);
+    expect(evaluatePacked(packed, ['mrr@1']).aggregate['mrr@1']).toBe(1); // d😀 ranks first
+  });
 });
