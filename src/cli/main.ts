@@ -10,6 +10,7 @@ import { registerEvalRun } from './commands/eval-run.js';
 import { registerEncode } from './commands/encode.js';
 import { registerDataset } from './commands/dataset.js';
 import { registerBench } from './commands/bench.js';
+import { registerCompare } from './commands/compare.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerEncode(program);
   registerDataset(program);
   registerBench(program);
+  registerCompare(program);
   registerEnv(program);
   return program;
 }

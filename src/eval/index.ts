@@ -79,3 +79,4 @@ export {
   type TrainingBench,
   type TrainingShape,
 } from './bench-training.js';
+export * from './compare/index.js';

@@ -7,7 +7,16 @@ describe('kalelab CLI', () => {
     const program = buildProgram();
     const commands = Object.fromEntries(program.commands.map((c) => [c.name(), c]));
     expect(Object.keys(commands).sort()).toEqual(
-      ['bench', 'dataset', 'encode', 'env', 'eval-run', 'experiment', 'walkthrough'].sort(),
+      [
+        'bench',
+        'compare',
+        'dataset',
+        'encode',
+        'env',
+        'eval-run',
+        'experiment',
+        'walkthrough',
+      ].sort(),
     );
     const flags = (name: string) => commands[name]!.options.map((o) => o.long);
     expect(flags('walkthrough')).toEqual(expect.arrayContaining(['--quick', '--out']));
@@ -20,6 +29,17 @@ describe('kalelab CLI', () => {
     );
     expect(flags('dataset')).toEqual(expect.arrayContaining(['--dataset', '--json']));
     expect(flags('bench')).toEqual(expect.arrayContaining(['--json']));
+    expect(flags('compare')).toEqual(
+      expect.arrayContaining([
+        '--qrels',
+        '--run',
+        '--baseline',
+        '--metrics',
+        '--test',
+        '--correction',
+        '--json',
+      ]),
+    );
   });
 
   it('runs the quick walkthrough on wordnet-senses only, the full one on both tasks', () => {
