@@ -14,6 +14,8 @@ import {
   describeKills,
   ioCount,
   ioKillPoints,
+  renameCount,
+  renameKillPoints,
   killAndResume,
   killMoments,
   leftoverTemporaries,
@@ -37,8 +39,14 @@ it('encoding killed before random file operations and at random moments resumes 
   const ops = ioCount(straight);
   expect(await listFiles(join(ref, 'index'))).toEqual(INDEX_FILES);
 
-  // One trial: killed twice before a random file operation, once at a random moment.
-  const trials = [[...ioKillPoints(301, 2, ops), ...killMoments(303, 1, straight.workMs)]];
+  // One trial: killed before a random rename, before a random file operation, at a random moment.
+  const trials = [
+    [
+      ...renameKillPoints(304, 1, renameCount(straight)),
+      ...ioKillPoints(301, 1, ops),
+      ...killMoments(303, 1, straight.workMs),
+    ],
+  ];
   let kills = 0;
   for (const [t, points] of trials.entries()) {
     const dir = join(scratch(), `trial-${t}`);

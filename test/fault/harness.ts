@@ -30,7 +30,8 @@ export function childScript(name: string): string {
 }
 
 /** Where a kill lands: a time after "ready", or just before the N-th file-system operation. */
-export type KillPoint = { readonly afterMs: number } | { readonly atIo: number };
+export type KillPoint =
+  { readonly afterMs: number } | { readonly atIo: number } | { readonly atRename: number };
 
 const IO_FAULTS = fileURLToPath(new URL('./children/io-faults.ts', import.meta.url));
 
@@ -45,7 +46,12 @@ export function runChild(
   kill?: KillPoint,
 ): Promise<ChildRun> {
   const killAfterMs = kill !== undefined && 'afterMs' in kill ? kill.afterMs : undefined;
-  const atIo = kill !== undefined && 'atIo' in kill ? String(kill.atIo) : '';
+  const atIo =
+    kill === undefined || 'afterMs' in kill
+      ? ''
+      : 'atIo' in kill
+        ? String(kill.atIo)
+        : `rename:${kill.atRename}`;
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -89,9 +95,26 @@ export function ioKillPoints(seed: number, count: number, ops: number): KillPoin
   return all.slice(0, Math.min(count, ops)).map((atIo) => ({ atIo }));
 }
 
+/**
+ * `count` distinct kill points just before one of renames 1…renames: the moment an atomic
+ * write has its temporary file complete but not yet in place.
+ */
+export function renameKillPoints(seed: number, count: number, renames: number): KillPoint[] {
+  return ioKillPoints(seed, count, renames).map((p) => ({
+    atRename: (p as { atIo: number }).atIo,
+  }));
+}
+
+/** The number of renames a child's uninterrupted run made. */
+export function renameCount(run: ChildRun): number {
+  const m = /^io-ops \d+ renames (\d+)$/m.exec(run.out);
+  if (m === null) throw new Error(`no "io-ops" line in the child output: ${run.out} ${run.err}`);
+  return Number(m[1]);
+}
+
 /** The number of file-system operations a child's uninterrupted run made. */
 export function ioCount(run: ChildRun): number {
-  const m = /^io-ops (\d+)$/m.exec(run.out);
+  const m = /^io-ops (\d+)/m.exec(run.out);
   if (m === null)
     throw new Error(
       `no "io-ops" line in the child output (exit ${run.code}): ${run.out} ${run.err}`,
@@ -101,7 +124,9 @@ export function ioCount(run: ChildRun): number {
 
 /** Human-readable kill points, for assertion messages. */
 export function describeKills(points: readonly KillPoint[]): string {
-  return points.map((p) => ('afterMs' in p ? `${p.afterMs} ms` : `io op ${p.atIo}`)).join(', ');
+  const one = (p: KillPoint): string =>
+    'afterMs' in p ? `${p.afterMs} ms` : 'atIo' in p ? `io op ${p.atIo}` : `rename ${p.atRename}`;
+  return points.map(one).join(', ');
 }
 
 /** Every path under `dir` (relative, sorted) that looks like a temporary file or folder. */
