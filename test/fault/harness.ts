@@ -160,13 +160,13 @@ export interface TrialOutcome {
 export async function killAndResume(
   script: string,
   args: readonly string[],
-  moments: readonly number[],
+  moments: readonly KillPoint[],
 ): Promise<TrialOutcome> {
   let kills = 0;
   let runs = 0;
-  for (const ms of moments) {
+  for (const point of moments) {
     runs++;
-    const r = await runChild(script, args, ms);
+    const r = await runChild(script, args, point);
     if (r.signal === 'SIGKILL') kills++;
     else return { kills, runs };
   }

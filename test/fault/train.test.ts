@@ -18,7 +18,7 @@ import {
   killAndResume,
   killMoments,
   leftoverTemporaries,
-  runChild,
+  describeKills,
 } from './harness.js';
 
 const script = childScript('train.ts');
