@@ -39,11 +39,11 @@ it('encoding killed before random file operations and at random moments resumes 
   const ops = ioCount(straight);
   expect(await listFiles(join(ref, 'index'))).toEqual(INDEX_FILES);
 
-  // One trial: killed before a random rename, before a random file operation, at a random moment.
+  // One trial: killed before random renames, before random file operations, at a random moment.
   const trials = [
     [
-      ...renameKillPoints(304, 1, renameCount(straight)),
-      ...ioKillPoints(301, 1, ops),
+      ...renameKillPoints(304, 2, renameCount(straight)),
+      ...ioKillPoints(301, 2, ops),
       ...killMoments(303, 1, straight.workMs),
     ],
   ];

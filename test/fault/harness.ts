@@ -154,8 +154,9 @@ export interface TrialOutcome {
 }
 
 /**
- * Kills the stage at each of `moments` in turn (each in a fresh process that resumes from
- * the last), then runs it to the end. A moment past the end just lets it finish.
+ * Kills the stage at each of `moments` in turn, each in a fresh process that resumes from
+ * the last, then runs it to the end. A point the process never reaches lets it finish;
+ * the next point then hits a rerun of the finished stage (which must keep its result).
  */
 export async function killAndResume(
   script: string,
@@ -168,7 +169,6 @@ export async function killAndResume(
     runs++;
     const r = await runChild(script, args, point);
     if (r.signal === 'SIGKILL') kills++;
-    else return { kills, runs };
   }
   runs++;
   const last = await runChild(script, args);

@@ -48,31 +48,34 @@ describe('report and results writing under SIGKILL', () => {
     const finalRows = (JSON.parse(expected[2]!) as { rows: unknown[] }).rows;
     const ops = ioCount(straight);
 
-    const dir = join(scratch(), 'trial');
+    // Each point in a fresh folder, so every one lands while there is work left.
     const points: KillPoint[] = [
       ...renameKillPoints(403, 2, renameCount(straight)),
-      ...ioKillPoints(401, 2, ops),
+      ...ioKillPoints(401, 1, ops),
       ...killMoments(402, 1, straight.workMs),
     ];
     let kills = 0;
-    for (const point of points) {
+    leftovers = [];
+    for (const [t, point] of points.entries()) {
+      const dir = join(scratch(), `trial-${t}`);
+      const why = `kill at ${describeKills([point])}`;
       const r = await runChild(script, [dir, String(SLEEP_MS)], point);
-      if (r.signal !== 'SIGKILL') break;
-      kills++;
-      const text = await readFile(join(dir, 'results.json'), 'utf8').catch(() => undefined);
-      if (text !== undefined) {
-        const rows = (JSON.parse(text) as { rows: unknown[] }).rows; // throws if half-written
-        expect(rows, describeKills([point])).toEqual(finalRows.slice(0, rows.length));
+      if (r.signal === 'SIGKILL') {
+        kills++;
+        const text = await readFile(join(dir, 'results.json'), 'utf8').catch(() => undefined);
+        if (text !== undefined) {
+          const rows = (JSON.parse(text) as { rows: unknown[] }).rows; // throws if half-written
+          expect(rows, why).toEqual(finalRows.slice(0, rows.length));
+        }
       }
+      await runChild(script, [dir, String(SLEEP_MS)]);
+      const got = await read(dir);
+      FILES.forEach((f, i) => expect(got[i] === expected[i], `${f}; ${why}`).toBe(true));
+      const left = await leftoverTemporaries(dir);
+      expect((await listFiles(dir)).filter((f) => !left.includes(f))).toEqual(FILES);
+      leftovers.push(...left.map((f) => `trial-${t}/${f}`));
     }
-    await runChild(script, [dir, String(SLEEP_MS)]);
-    const got = await read(dir);
-    FILES.forEach((f, i) =>
-      expect(got[i] === expected[i], `${f}; kills at ${describeKills(points)}`).toBe(true),
-    );
-    expect(kills).toBeGreaterThan(0);
-    leftovers = await leftoverTemporaries(dir);
-    expect((await listFiles(dir)).filter((f) => !leftovers!.includes(f))).toEqual(FILES);
+    expect(kills).toBe(points.length);
     addCount(context, 'faults injected', kills);
     addCount(context, 'faults injected: report writing', kills);
   });
