@@ -4,9 +4,11 @@
  * moments: the resumed index equals an uninterrupted one, and the folder holds only the
  * manifest and the shards — no temporary file.
  */
-import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { encodeCorpus } from '../../src/retrieval/index.js';
 import { addCount } from '../counts.js';
 import { useTempDir } from '../temp-dir.js';
 import {
@@ -65,4 +67,20 @@ it('encoding killed before random file operations and at random moments resumes 
   expect(kills).toBeGreaterThan(0);
   addCount(context, 'faults injected', kills);
   addCount(context, 'faults injected: corpus encoding', kills);
+});
+
+it('encodeCorpus removes the temporary files of a dead writer, not those of a live one', async () => {
+  const dir = join(scratch(), 'stale');
+  await mkdir(dir, { recursive: true });
+  const dead = spawnSync(process.execPath, ['-e', '']).pid!; // exited: its pid is free
+  const stale = `.shard-00000.f32.${dead}.1.tmp`;
+  const live = `.manifest.json.${process.pid}.1.tmp`;
+  await writeFile(join(dir, stale), 'half');
+  await writeFile(join(dir, live), 'busy');
+  const embed = (texts: readonly string[]): Promise<Float32Array> =>
+    Promise.resolve(new Float32Array(texts.length * 2).fill(1));
+  await encodeCorpus(dir, { ids: ['a', 'b'], texts: ['x', 'y'] }, embed, 'ones', { shardSize: 1 });
+  const names = await readdir(dir);
+  expect(names).not.toContain(stale);
+  expect(names).toContain(live);
 });
