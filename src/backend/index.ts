@@ -15,5 +15,6 @@ export {
   wasmHeapBytes,
   type HeapContext,
 } from './heap.js';
+export { THREADS_ENV, availableCores, requestedThreads, checkWasmThreadShims } from './threads.js';
 export { registerWasmKernels, unsortedSegmentSum } from './kernels.js';
 export { matMul, linear, geluExact, layerNorm, embeddingLookup, transposeLast2 } from './ops.js';

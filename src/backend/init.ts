@@ -2,8 +2,8 @@
  * Picks the fastest TensorFlow.js backend this machine can run and says why.
  *
  * Order: `tensorflow` (native libtensorflow through @tensorflow/tfjs-node-gpu, then
- * @tensorflow/tfjs-node — the GPU path for users with CUDA), `wasm` (XNNPACK with SIMD;
- * single-threaded in Node), `cpu` (plain JavaScript). `KALELAB_BACKEND` overrides the
+ * @tensorflow/tfjs-node — the GPU path for users with CUDA), `wasm` (XNNPACK with SIMD, on
+ * `KALELAB_THREADS` threads, default every core: threads.ts), `cpu` (plain JavaScript). `KALELAB_BACKEND` overrides the
  * order. The native packages are optional: their absence is the normal case and costs one
  * line in the report, never a stack trace.
  *
@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels } from './kernels.js';
+import { prepareWasmThreads, requestedThreads, THREADS_ENV } from './threads.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = Object.freeze(['tensorflow', 'wasm', 'cpu']);
@@ -78,6 +79,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
         : options.prefer;
   if (active && options.prefer === undefined && active.name === order[0]) return active;
 
+  if (order.includes('wasm')) requestedThreads(); // a bad KALELAB_THREADS throws here, not later
   const attempts: BackendAttempt[] = [];
   for (const name of order) {
     const attempt = await tryBackend(name);
@@ -122,7 +124,7 @@ async function tryBackend(name: BackendName): Promise<BackendAttempt> {
         ? { name, ok: true, note: `native libtensorflow via ${loaded.note}` }
         : { name, ok: false, note: `${loaded.note} loaded but tf.setBackend returned false` };
     } else if (name === 'wasm') {
-      await import('@tensorflow/tfjs-backend-wasm');
+      return await startWasm();
     }
     // The cpu backend's first use prints a banner urging tfjs-node; kalelab's own report
     // already says which backend runs and why. PROD only silences tfjs' console warnings.
@@ -131,11 +133,43 @@ async function tryBackend(name: BackendName): Promise<BackendAttempt> {
     const ok = await tf.setBackend(name);
     if (!ok) return { name, ok: false, note: 'tf.setBackend returned false' };
     await tf.ready();
-    if (name === 'wasm') registerWasmKernels();
     return { name, ok: true, note: 'ready' };
   } catch (error) {
     return { name, ok: false, note: firstLine(error) };
   }
+}
+
+/**
+ * wasm with `KALELAB_THREADS` threads (default: every core) through the shims of
+ * threads.ts; if the threaded build fails to start, the unthreaded one, saying why.
+ */
+async function startWasm(): Promise<BackendAttempt> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const threads = requestedThreads();
+  const set = process.env[THREADS_ENV] !== undefined && process.env[THREADS_ENV] !== '';
+  let note = threads > 1 ? `${threads} threads` : `1 thread (${set ? THREADS_ENV : 'one core'})`;
+  let started = false;
+  if (threads > 1) {
+    try {
+      const { restore } = prepareWasmThreads(threads, wasm.setThreadsCount);
+      try {
+        started = await tf.setBackend('wasm');
+      } finally {
+        restore();
+      }
+      if (!started) throw new Error('tf.setBackend returned false');
+    } catch (error) {
+      note = `threaded build failed (${firstLine(error)}); 1 thread`;
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      wasm.setThreadsCount(1);
+    }
+  }
+  // setBackend resolves false (it does not throw) when a backend fails to initialise.
+  if (!started && !(await tf.setBackend('wasm')))
+    return { name: 'wasm', ok: false, note: 'tf.setBackend returned false' };
+  await tf.ready();
+  registerWasmKernels();
+  return { name: 'wasm', ok: true, note };
 }
 
 async function loadNativeTensorflow(): Promise<{ ok: boolean; note: string }> {
