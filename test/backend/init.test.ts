@@ -42,7 +42,7 @@ describe('initBackend', () => {
       delete process.env['KALELAB_BACKEND'];
     }
     expect(() => parseBackendList('wasm, webgl')).toThrow(
-      /unknown backend "webgl"; allowed: tensorflow, wasm, cpu/,
+      /unknown backend "webgl"; allowed: tensorflow, webgpu, wasm, cpu/,
     );
     expect(parseBackendList(' WASM ,cpu')).toEqual(['wasm', 'cpu']);
   });
