@@ -73,9 +73,3 @@ export {
   type QueryEncoderBenchOptions,
   type SearchBench,
 } from './benchmarks.js';
-export {
-  benchTraining,
-  TRAINING_SHAPES,
-  type TrainingBench,
-  type TrainingShape,
-} from './bench-training.js';
