@@ -6,14 +6,15 @@
  *
  * 1. `WASM_HAS_MULTITHREAD_SUPPORT` is set true (its detector returns false when IS_NODE).
  * 2. tfjs hands each pthread a `blob:` URL for its script, which Node's Worker cannot load:
- *    `worker_threads.Worker` is replaced by a subclass that runs the worker script's source
- *    instead, and points the workers' `load` message (the glue to import, a Blob in tfjs) at
- *    the glue file in the package. The subclass also keeps the workers unreferenced: the
+ *    while the backend starts, `worker_threads.Worker` is a subclass that runs the worker
+ *    script's source for such a URL (the glue keeps it as the global `Worker`), and points
+ *    the pthreads' `load` message (the glue to import, a Blob in tfjs) at the glue file in
+ *    the package. The subclass also keeps the pthreads unreferenced: the
  *    glue references a worker while it runs a pthread, and XNNPACK's pool threads never end,
  *    so the process would never exit. They only compute while the main thread waits inside a
  *    kernel, so nothing is lost when the event loop ends.
  * 3. backend.cc caps the pool at half the logical cores the glue reads from `os.cpus()`;
- *    `os.cpus()` reports 2 × threads while the backend initialises, then is restored.
+ *    `os.cpus()` reports 2 × threads while the backend initialises. Both are then restored.
  *
  * These reach into tfjs internals: `checkWasmThreadShims` says what an upgrade broke (the
  * tests call it), and `initBackend` falls back to one thread, saying why, when it fails.
@@ -85,27 +86,31 @@ export function checkWasmThreadShims(): ShimFiles {
   return { glue, workerSource: (contents as string).replace(/\n/g, '\\n') };
 }
 
-let installed: typeof workerThreads.Worker | undefined;
+let PthreadWorker: typeof workerThreads.Worker | undefined;
 
-function installWorkerShim(files: ShimFiles): void {
-  if (installed) return;
+/** A Worker that runs tfjs' pthread script for its blob: URL; any other Worker is untouched. */
+function pthreadWorkerClass(files: ShimFiles): typeof workerThreads.Worker {
+  if (PthreadWorker) return PthreadWorker;
   const Base = workerThreads.Worker;
-  class PthreadWorker extends Base {
+  PthreadWorker = class extends Base {
+    private readonly pthread: boolean;
     constructor(url: string | URL, options?: WorkerOptions) {
       const blob = typeof url === 'string' && url.startsWith('blob:');
       super(blob ? files.workerSource : url, blob ? { ...options, eval: true } : options);
+      this.pthread = blob;
     }
     override postMessage(message: unknown, transfer?: readonly workerThreads.Transferable[]): void {
       const m = message as { cmd?: unknown; urlOrBlob?: unknown } | null;
-      const load = m !== null && typeof m === 'object' && m.cmd === 'load';
+      const load = this.pthread && m !== null && typeof m === 'object' && m.cmd === 'load';
       const fixed = load && typeof m.urlOrBlob !== 'string' ? { ...m, urlOrBlob: files.glue } : m;
       super.postMessage(fixed, transfer);
     }
     // See the header: pool threads never end, and must not keep the process alive.
-    override ref(): void {}
-  }
-  workerThreads.Worker = PthreadWorker;
-  installed = PthreadWorker;
+    override ref(): void {
+      if (!this.pthread) super.ref();
+    }
+  };
+  return PthreadWorker;
 }
 
 /**
@@ -117,11 +122,20 @@ export function prepareWasmThreads(
   setThreadsCount: (n: number) => void,
 ): { restore: () => void } {
   if (threads <= 1) return { restore: () => undefined };
-  installWorkerShim(checkWasmThreadShims());
+  const Shim = pthreadWorkerClass(checkWasmThreadShims());
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   setThreadsCount(threads);
+  // The glue copies worker_threads.Worker into the global `Worker` it uses from then on, so
+  // both are put back once the backend has started; `Worker` stays the shim, for tfjs.
+  const { Worker } = workerThreads;
   const cpus = os.cpus;
   const one = cpus()[0]; // the glue only counts them
+  workerThreads.Worker = Shim;
   os.cpus = () => (one === undefined ? [] : Array.from({ length: 2 * threads }, () => one));
-  return { restore: () => void (os.cpus = cpus) };
+  return {
+    restore: () => {
+      os.cpus = cpus;
+      workerThreads.Worker = Worker;
+    },
+  };
 }

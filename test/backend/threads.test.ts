@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import workerThreads from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend/index.js';
@@ -10,6 +12,8 @@ import {
   requestedThreads,
 } from '../../src/backend/threads.js';
 
+const NodeWorker = workerThreads.Worker;
+const cores = os.cpus().length;
 const script = fileURLToPath(new URL('../fixtures/backend/train-steps.ts', import.meta.url));
 
 interface ChildResult {
@@ -75,6 +79,9 @@ describe('the threaded wasm shims', () => {
       const report = await initBackend({ prefer: 'wasm', announce: false });
       expect(report.threads).toBe(2);
       expect(report.attempts.at(-1)?.note).toBe('2 threads'); // not "threaded build failed"
+      // The shims are gone once the backend runs: other code sees Node's own.
+      expect(workerThreads.Worker).toBe(NodeWorker);
+      expect(os.cpus().length).toBe(cores);
       const a = tf.randomUniform([64, 96], -1, 1, 'float32', 1);
       const b = tf.randomUniform([96, 32], -1, 1, 'float32', 2);
       const got = tf.matMul(a, b);
