@@ -48,15 +48,11 @@ const TIMEOUT_MS = 3_600_000; // BERT-base on one core: about a minute a step
 
 async function kalelabRows(threads: number, steps: number, only: readonly string[]) {
   const env = { ...process.env, KALELAB_BACKEND: 'wasm', [THREADS_ENV]: String(threads) };
-  const { stdout } = await run(
-    process.execPath,
-    [...loader, child, String(steps), ...only],
-    {
-      env,
-      timeout: TIMEOUT_MS,
-      maxBuffer: 1 << 20,
-    },
-  );
+  const { stdout } = await run(process.execPath, [...loader, child, String(steps), ...only], {
+    env,
+    timeout: TIMEOUT_MS,
+    maxBuffer: 1 << 20,
+  });
   return (JSON.parse(stdout.trim().split('\n').at(-1)!) as { training: TrainingBench[] }).training;
 }
 
