@@ -66,6 +66,17 @@ describe('the webgpu backend', () => {
     x.dispose();
   });
 
+  it('is passed over for wasm in a list when its only adapter is a software one', async (ctx) => {
+    needWebgpu(ctx);
+    const alone = await initBackend({ prefer: 'webgpu', announce: false });
+    if (alone.gpu) ctx.skip('a hardware adapter: there is no software one to pass over');
+    const report = await initBackend({ prefer: ['webgpu', 'wasm'], announce: false });
+    expect(report.name).toBe('wasm');
+    expect(report.attempts[0]?.note).toMatch(
+      /^only a software adapter \(.+\); KALELAB_BACKEND=webgpu uses it$/,
+    );
+  });
+
   it('gives the same gradients of a BERT-like block as cpu (float32 tolerance)', async (ctx) => {
     needWebgpu(ctx);
     const raw = blockWeights(7, 16, 8, 16);
