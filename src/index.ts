@@ -11,6 +11,7 @@ export * from './train/index.js';
 export * from './compress/index.js';
 export * from './retrieval/index.js';
 export * from './eval/index.js';
+export * from './bench/index.js';
 export * from './experiment/index.js';
 export * from './report/index.js';
 

@@ -4,6 +4,7 @@ export {
   formatBackendReport,
   parseBackendList,
   BACKEND_NAMES,
+  DEFAULT_ORDER,
   type BackendName,
   type BackendOptions,
   type BackendReport,
@@ -15,5 +16,7 @@ export {
   wasmHeapBytes,
   type HeapContext,
 } from './heap.js';
+export { THREADS_ENV, availableCores, requestedThreads, checkWasmThreadShims } from './threads.js';
+export { startWebgpu, SYNC_READ_ERROR, type WebgpuStart } from './webgpu.js';
 export { registerWasmKernels, unsortedSegmentSum } from './kernels.js';
 export { matMul, linear, geluExact, layerNorm, embeddingLookup, transposeLast2 } from './ops.js';

@@ -2,21 +2,36 @@
  * Picks the fastest TensorFlow.js backend this machine can run and says why.
  *
  * Order: `tensorflow` (native libtensorflow through @tensorflow/tfjs-node-gpu, then
- * @tensorflow/tfjs-node — the GPU path for users with CUDA), `wasm` (XNNPACK with SIMD;
- * single-threaded in Node), `cpu` (plain JavaScript). `KALELAB_BACKEND` overrides the
+ * @tensorflow/tfjs-node — the GPU path for users with CUDA), `wasm` (XNNPACK with SIMD, on
+ * `KALELAB_THREADS` threads, default every core: threads.ts), `cpu` (plain JavaScript). `KALELAB_BACKEND` overrides the
  * order. The native packages are optional: their absence is the normal case and costs one
  * line in the report, never a stack trace.
  *
- * It does not pick WebGL/WebGPU: they need a browser, and kalelab runs in Node.
+ * `webgpu` (Dawn, webgpu.ts) starts only when named: `KALELAB_BACKEND=webgpu` (which also
+ * accepts a software adapter such as lavapipe) or a list naming it (a GPU adapter only).
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels } from './kernels.js';
+import { prepareWasmThreads, requestedThreads, THREADS_ENV } from './threads.js';
+import { startWebgpu, type WebgpuStart } from './webgpu.js';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_NAMES: readonly BackendName[] = Object.freeze(['tensorflow', 'wasm', 'cpu']);
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+/** Every backend `KALELAB_BACKEND` may name. */
+export const BACKEND_NAMES: readonly BackendName[] = Object.freeze([
+  'tensorflow',
+  'webgpu',
+  'wasm',
+  'cpu',
+]);
+/**
+ * The order tried when nothing is named. webgpu is not in it yet: it cannot read tensors
+ * synchronously (webgpu.ts), and training, encoding and evaluation still do; with it first,
+ * a GPU machine would pick it and fail at the first read. Name it to use it.
+ */
+export const DEFAULT_ORDER: readonly BackendName[] = Object.freeze(['tensorflow', 'wasm', 'cpu']);
 
 export interface BackendOptions {
-  /** Backends to try, in order. Default: `KALELAB_BACKEND` if set, else tensorflow → wasm → cpu. */
+  /** Backends to try, in order. Default: `KALELAB_BACKEND` if set, else `DEFAULT_ORDER`. */
   readonly prefer?: readonly BackendName[] | BackendName;
   /** Print the one-line report once (default true; the CLI and notebooks want it, tests do not). */
   readonly announce?: boolean;
@@ -35,12 +50,15 @@ export interface BackendReport {
   readonly threads: number;
   readonly simd: boolean;
   readonly tfjsVersion: string;
+  /** webgpu: the adapter Dawn chose (its description). */
+  readonly adapter?: string;
   /** Why this backend: the override, or the attempts that came before it. */
   readonly reason: string;
   readonly attempts: readonly BackendAttempt[];
 }
 
 let active: BackendReport | undefined;
+let webgpuAdapter: WebgpuStart | undefined;
 let announced = false;
 
 /** Parses `KALELAB_BACKEND` (or any user string) into a backend list; throws on unknown names. */
@@ -72,15 +90,16 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     options.prefer === undefined
       ? fromEnv
         ? parseBackendList(env)
-        : BACKEND_NAMES
+        : DEFAULT_ORDER
       : typeof options.prefer === 'string'
         ? [options.prefer]
         : options.prefer;
   if (active && options.prefer === undefined && active.name === order[0]) return active;
 
+  if (order.includes('wasm')) requestedThreads(); // a bad KALELAB_THREADS throws here, not later
   const attempts: BackendAttempt[] = [];
   for (const name of order) {
-    const attempt = await tryBackend(name);
+    const attempt = await tryBackend(name, order.length === 1);
     attempts.push(attempt);
     if (attempt.ok) {
       active = await describe(name, attempts, fromEnv ? `KALELAB_BACKEND=${env}` : undefined);
@@ -101,6 +120,10 @@ export function activeBackend(): BackendReport | undefined {
 
 /** One line for a terminal or a notebook. */
 export function formatBackendReport(report: BackendReport): string {
+  if (report.name === 'webgpu') {
+    const on = `${report.gpu ? 'GPU' : 'software adapter'}: ${report.adapter ?? 'unknown'}`;
+    return `kalelab backend: webgpu (${on}) — ${report.reason}`;
+  }
   const kind = report.gpu ? 'GPU' : 'CPU';
   const simd = report.name === 'wasm' ? (report.simd ? ', SIMD' : ', no SIMD') : '';
   return `kalelab backend: ${report.name} (${kind}, ${report.threads} thread${report.threads === 1 ? '' : 's'}${simd}) — ${report.reason}`;
@@ -112,8 +135,14 @@ function announce(report: BackendReport): void {
   process.stderr.write(formatBackendReport(report) + '\n');
 }
 
-async function tryBackend(name: BackendName): Promise<BackendAttempt> {
+/** `named`: the user asked for this backend alone, so a software WebGPU adapter will do. */
+async function tryBackend(name: BackendName, named: boolean): Promise<BackendAttempt> {
   try {
+    if (name === 'webgpu') {
+      const started = await startWebgpu(named);
+      webgpuAdapter = started.ok ? started : undefined;
+      return { name, ok: started.ok, note: started.note };
+    }
     if (name === 'tensorflow') {
       const loaded = await loadNativeTensorflow();
       if (!loaded.ok) return { name, ok: false, note: loaded.note };
@@ -122,7 +151,7 @@ async function tryBackend(name: BackendName): Promise<BackendAttempt> {
         ? { name, ok: true, note: `native libtensorflow via ${loaded.note}` }
         : { name, ok: false, note: `${loaded.note} loaded but tf.setBackend returned false` };
     } else if (name === 'wasm') {
-      await import('@tensorflow/tfjs-backend-wasm');
+      return await startWasm();
     }
     // The cpu backend's first use prints a banner urging tfjs-node; kalelab's own report
     // already says which backend runs and why. PROD only silences tfjs' console warnings.
@@ -131,11 +160,43 @@ async function tryBackend(name: BackendName): Promise<BackendAttempt> {
     const ok = await tf.setBackend(name);
     if (!ok) return { name, ok: false, note: 'tf.setBackend returned false' };
     await tf.ready();
-    if (name === 'wasm') registerWasmKernels();
     return { name, ok: true, note: 'ready' };
   } catch (error) {
     return { name, ok: false, note: firstLine(error) };
   }
+}
+
+/**
+ * wasm with `KALELAB_THREADS` threads (default: every core) through the shims of
+ * threads.ts; if the threaded build fails to start, the unthreaded one, saying why.
+ */
+async function startWasm(): Promise<BackendAttempt> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const threads = requestedThreads();
+  const set = process.env[THREADS_ENV] !== undefined && process.env[THREADS_ENV] !== '';
+  let note = threads > 1 ? `${threads} threads` : `1 thread (${set ? THREADS_ENV : 'one core'})`;
+  let started = false;
+  if (threads > 1) {
+    try {
+      const { restore } = prepareWasmThreads(threads, wasm.setThreadsCount);
+      try {
+        started = await tf.setBackend('wasm');
+      } finally {
+        restore();
+      }
+      if (!started) throw new Error('tf.setBackend returned false');
+    } catch (error) {
+      note = `threaded build failed (${firstLine(error)}); 1 thread`;
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      wasm.setThreadsCount(1);
+    }
+  }
+  // setBackend resolves false (it does not throw) when a backend fails to initialise.
+  if (!started && !(await tf.setBackend('wasm')))
+    return { name: 'wasm', ok: false, note: 'tf.setBackend returned false' };
+  await tf.ready();
+  registerWasmKernels();
+  return { name: 'wasm', ok: true, note };
 }
 
 async function loadNativeTensorflow(): Promise<{ ok: boolean; note: string }> {
@@ -171,6 +232,8 @@ async function describe(
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     threads = wasm.getThreadsCount();
     simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  } else if (name === 'webgpu') {
+    gpu = webgpuAdapter?.fallback === false;
   } else if (name === 'tensorflow') {
     // tfjs-node-gpu runs on CUDA when it loads at all (it links libtensorflow's GPU build).
     gpu = attempts.some((a) => a.name === 'tensorflow' && a.note.includes('tfjs-node-gpu'));
@@ -179,7 +242,17 @@ async function describe(
   const skipped = attempts.filter((a) => !a.ok).map((a) => `${a.name}: ${a.note}`);
   const reason =
     override ?? (skipped.length === 0 ? 'first choice' : `skipped ${skipped.join('; ')}`);
-  return { name, gpu, threads, simd, tfjsVersion: tf.version.tfjs, reason, attempts };
+  const adapter = name === 'webgpu' ? webgpuAdapter?.adapter : undefined;
+  return {
+    name,
+    gpu,
+    threads,
+    simd,
+    tfjsVersion: tf.version.tfjs,
+    ...(adapter === undefined ? {} : { adapter }),
+    reason,
+    attempts,
+  };
 }
 
 function firstLine(error: unknown): string {

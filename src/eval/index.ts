@@ -73,10 +73,4 @@ export {
   type QueryEncoderBenchOptions,
   type SearchBench,
 } from './benchmarks.js';
-export {
-  benchTraining,
-  TRAINING_SHAPES,
-  type TrainingBench,
-  type TrainingShape,
-} from './bench-training.js';
 export * from './compare/index.js';

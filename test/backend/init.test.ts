@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, parseBackendList, formatBackendReport } from '../../src/backend/index.js';
+import { requestedThreads } from '../../src/backend/threads.js';
 
 describe('initBackend', () => {
-  it('starts wasm with SIMD and one thread, and reports it', async () => {
+  it('starts wasm with SIMD on KALELAB_THREADS threads (default every core), and reports it', async () => {
     const report = await initBackend({ prefer: 'wasm', announce: false });
     expect(report.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(report.simd).toBe(true);
-    expect(report.threads).toBe(1);
-    expect(formatBackendReport(report)).toMatch(/^kalelab backend: wasm \(CPU, 1 thread, SIMD\)/);
+    const threads = requestedThreads();
+    expect(report.threads).toBe(threads);
+    const plural = threads === 1 ? '1 thread' : `${threads} threads`;
+    expect(formatBackendReport(report)).toContain(`kalelab backend: wasm (CPU, ${plural}, SIMD)`);
   });
 
   it('starts cpu on request', async () => {
@@ -39,7 +42,7 @@ describe('initBackend', () => {
       delete process.env['KALELAB_BACKEND'];
     }
     expect(() => parseBackendList('wasm, webgl')).toThrow(
-      /unknown backend "webgl"; allowed: tensorflow, wasm, cpu/,
+      /unknown backend "webgl"; allowed: tensorflow, webgpu, wasm, cpu/,
     );
     expect(parseBackendList(' WASM ,cpu')).toEqual(['wasm', 'cpu']);
   });

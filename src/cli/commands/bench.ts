@@ -3,13 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../../backend/index.js';
-import {
-  BERT_BASE_SHAPE,
-  TRAINING_SHAPES,
-  benchQueryEncoder,
-  benchSearch,
-  benchTraining,
-} from '../../eval/index.js';
+import { benchTrainingPeers } from '../../bench/index.js';
+import { BERT_BASE_SHAPE, benchQueryEncoder, benchSearch } from '../../eval/index.js';
 
 /** PyTorch / numpy peers from bench/peers.py, when a Python with torch is present. */
 function peers(quick: boolean): Record<string, unknown> {
@@ -47,8 +42,11 @@ export function registerBench(program: Command): void {
         warmup: quick ? 1 : 3,
         ...(quick ? { depths: [12, 2] } : {}),
       });
-      log('training ...');
-      const training = TRAINING_SHAPES.map((s) => benchTraining(s, quick ? 1 : 3));
+      log('training: 1 thread and every core, kalelab (wasm) and PyTorch, one process each ...');
+      const { rows: training, notes: trainingNotes } = await benchTrainingPeers({
+        steps: quick ? 1 : 3,
+        noTorch: opts.peers === false,
+      });
       log('search ...');
       const search = benchSearch(quick ? { docs: 10_000, queries: 64 } : {});
       const report = {
@@ -56,6 +54,7 @@ export function registerBench(program: Command): void {
         threads: backend.threads,
         queryEncoder,
         training,
+        trainingNotes,
         search,
         peers: opts.peers === false ? {} : peers(quick),
       };
@@ -71,7 +70,7 @@ export function registerBench(program: Command): void {
         ),
         ...training.map(
           (t) =>
-            `  training ${t.preset.padEnd(9)} H ${t.hidden} × ${t.layers}${t.tied ? ' tied' : ''}, batch ${t.batch}: ${t.secondsPerStep} s/step, ${t.examplesPerSecond} examples/s, ${t.tokensPerSecond} tokens/s, ${t.gflops} GFLOP/s`,
+            `  training ${t.framework.padEnd(7)} ${t.backend} ${t.threads}t ${t.preset.padEnd(9)} H ${t.hidden} × ${t.layers}${t.tied ? ' tied' : ''}, batch ${t.batch}: ${t.secondsPerStep} s/step, ${t.examplesPerSecond} examples/s, ${t.tokensPerSecond} tokens/s${t.gflops === undefined ? '' : `, ${t.gflops} GFLOP/s`}`,
         ),
         `  search ${search.docs} x ${search.dim}: ${search.queriesPerSecond} queries/s, ${search.gflops} GFLOP/s`,
         `  peers: ${JSON.stringify(report.peers)}`,

@@ -2,7 +2,13 @@ import type { Command } from 'commander';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { initBackend, formatBackendReport, type BackendReport } from '../../backend/index.js';
+import {
+  THREADS_ENV,
+  availableCores,
+  initBackend,
+  formatBackendReport,
+  type BackendReport,
+} from '../../backend/index.js';
 
 interface JupyterStatus {
   readonly jupyter: string | null;
@@ -52,6 +58,12 @@ export function registerEnv(program: Command): void {
         tfjs: tf.version.tfjs,
         backend,
         cpus: cpus().length,
+        // The threads the backend computes on, of the cores Node may use, and the override.
+        threads: {
+          used: backend.threads,
+          cores: availableCores(),
+          [THREADS_ENV]: process.env[THREADS_ENV] ?? null,
+        },
         memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
         notebooks: jupyterStatus(),
       };
@@ -62,6 +74,7 @@ export function registerEnv(program: Command): void {
       const lines = [
         formatBackendReport(backend),
         ...backend.attempts.map((a) => `  ${a.ok ? '✓' : '·'} ${a.name}: ${a.note}`),
+        `threads: ${backend.threads} of ${info.threads.cores} cores (${THREADS_ENV}=${process.env[THREADS_ENV] ?? 'unset: every core'})`,
         `node ${info.node}, tfjs ${info.tfjs}, ${info.cpus} CPUs, ${info.memoryGiB} GiB`,
         `notebooks: ${info.notebooks.jupyter ?? 'no Jupyter'} — ${info.notebooks.note}`,
       ];

@@ -2,9 +2,19 @@
  * Training throughput for `kalelab bench`: full optimiser steps of a dual encoder
  * (forward and backward of both encoders, contrastive loss, clipping, AdamW) on synthetic
  * fixed-length token batches, so the number measures the step, not the data pipeline.
+ * Each row says the backend and threads it ran on; training-peers.ts runs the same shapes
+ * on one thread and on every core (child processes: threads are fixed per process) and in
+ * PyTorch on CPU (bench/train_throughput_torch.py, the same shapes).
  */
 import * as tf from '@tensorflow/tfjs';
-import { encoderFlops, type BertConfig, type TokenBatch } from '../model/index.js';
+import { activeBackend } from '../backend/index.js';
+import {
+  BERT_BASE,
+  encoderFlops,
+  type BertConfig,
+  type Pooling,
+  type TokenBatch,
+} from '../model/index.js';
 import {
   AdamW,
   clipCoefficient,
@@ -14,7 +24,6 @@ import {
   dualParameters,
   globalNorm,
 } from '../train/index.js';
-import { BERT_BASE_SHAPE } from './benchmarks.js';
 
 export interface TrainingShape {
   readonly preset: 'quick' | 'bert-base';
@@ -23,6 +32,8 @@ export interface TrainingShape {
   readonly nHard: number;
   readonly qLen: number;
   readonly pLen: number;
+  /** Default 'cls'. */
+  readonly pooling?: Pooling;
   /**
    * One shared encoder: BERT-base untied (2 × 110M weights + AdamW state) overflows wasm's
    * 4 GiB heap; tied, 2 queries a step fit (the heap reaches 3.3-3.7 GiB).
@@ -32,6 +43,11 @@ export interface TrainingShape {
 
 export interface TrainingBench {
   readonly preset: string;
+  /** 'kalelab' here; 'pytorch' for the peer rows of training-peers.ts. */
+  readonly framework: 'kalelab' | 'pytorch';
+  /** The tfjs backend ('wasm', ...), or 'cpu' for PyTorch. */
+  readonly backend: string;
+  readonly threads: number;
   readonly hidden: number;
   readonly layers: number;
   readonly batch: number;
@@ -39,30 +55,32 @@ export interface TrainingBench {
   readonly secondsPerStep: number;
   readonly examplesPerSecond: number;
   readonly tokensPerSecond: number;
-  /** 3 × forward matrix-product FLOPs per step / step time. */
-  readonly gflops: number;
+  /** 3 × forward matrix-product FLOPs per step / step time (kalelab rows). */
+  readonly gflops?: number;
 }
 
 export const TRAINING_SHAPES: readonly TrainingShape[] = Object.freeze([
   {
+    // The quick training preset's model (H 128 x 2, mean pooling), as the PyTorch peer's.
     preset: 'quick',
     config: {
-      ...BERT_BASE_SHAPE,
-      vocabSize: 8192,
-      hiddenSize: 64,
-      numHiddenLayers: 4,
+      ...BERT_BASE,
+      vocabSize: 16384,
+      hiddenSize: 128,
+      numHiddenLayers: 2,
       numAttentionHeads: 2,
-      intermediateSize: 256,
+      intermediateSize: 512,
       maxPositionEmbeddings: 64,
     },
     batch: 32,
     nHard: 1,
     qLen: 16,
     pLen: 32,
+    pooling: 'mean',
   },
   {
     preset: 'bert-base',
-    config: BERT_BASE_SHAPE,
+    config: BERT_BASE,
     batch: 2,
     nHard: 1,
     qLen: 32,
@@ -86,7 +104,7 @@ export function benchTraining(shape: TrainingShape, steps = 3): TrainingBench {
   const p = tokenBatch(nP, shape.pLen, shape.config.vocabSize);
   const step = (): void => {
     const { grads } = contrastiveGradients(dual, q, p, params, {
-      pooling: 'cls',
+      pooling: shape.pooling ?? 'cls',
       nHard: shape.nHard,
     });
     // As the trainer: the clip factor scales the update, no clipped copies are made.
@@ -108,8 +126,12 @@ export function benchTraining(shape: TrainingShape, steps = 3): TrainingBench {
       3 *
       (encoderFlops(shape.config, shape.batch, shape.qLen) +
         encoderFlops(shape.config, nP, shape.pLen));
+    const backend = activeBackend();
     return {
       preset: shape.preset,
+      framework: 'kalelab',
+      backend: backend?.name ?? tf.getBackend(),
+      threads: backend?.threads ?? 1,
       hidden: shape.config.hiddenSize,
       layers: shape.config.numHiddenLayers,
       batch: shape.batch,
