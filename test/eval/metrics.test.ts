@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRun } from '../../src/eval/metrics.js';
 import { trecEvalOrder, compareBytes } from '../../src/eval/ranking.js';
-import { readQrels, readRun } from '../../src/eval/trec.js';
+import { readTrecQrels, readRun } from '../../src/eval/trec.js';
 import { kalelabName, loadExpected, parseTrecEvalOutput, QRELS, RUN } from './fixtures.js';
 
 const expected = loadExpected();
-const qrels = await readQrels(QRELS);
+const qrels = await readTrecQrels(QRELS);
 const run = await readRun(RUN);
 
 const TREC_MEASURES = [

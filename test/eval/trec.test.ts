@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { evaluateRun } from '../../src/eval/metrics.js';
 import {
   formatRun,
-  readQrels,
+  readTrecQrels,
   readRun,
   TrecFormatError,
   writeQrels,
@@ -24,7 +24,7 @@ async function fileWith(name: string, text: string): Promise<string> {
 
 describe('reading TREC files', () => {
   it('reads the oracle qrels and run', async () => {
-    const qrels = await readQrels(QRELS);
+    const qrels = await readTrecQrels(QRELS);
     const run = await readRun(RUN);
     expect(Object.keys(qrels)).toHaveLength(39);
     expect(Object.keys(run)).toHaveLength(39);
@@ -37,7 +37,7 @@ describe('reading TREC files', () => {
 
   it('names file, line and field on bad input', async () => {
     const badGrade = await fileWith('bad-grade.txt', 'q1 0 d1 1\n\nq1 0 d2 x\n');
-    await expect(readQrels(badGrade)).rejects.toThrow(
+    await expect(readTrecQrels(badGrade)).rejects.toThrow(
       `${badGrade}:3: grade: "x" is not an integer`,
     );
     const short = await fileWith('short.txt', 'q1 Q0 d1 1 2.0\n');
@@ -64,13 +64,13 @@ describe('writing TREC files', () => {
   });
 
   it('round-trips the oracle files without changing any metric', async () => {
-    const qrels = await readQrels(QRELS);
+    const qrels = await readTrecQrels(QRELS);
     const run = await readRun(RUN);
     const runPath = join(dir, 'oracle-run.txt');
     const qrelsPath = join(dir, 'oracle-qrels.txt');
     await writeRun(runPath, run, { tag: 'oracle' });
     await writeQrels(qrelsPath, qrels);
-    const again = evaluateRun(await readQrels(qrelsPath), await readRun(runPath), [
+    const again = evaluateRun(await readTrecQrels(qrelsPath), await readRun(runPath), [
       'map',
       'ndcg@10',
     ]);

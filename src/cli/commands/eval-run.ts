@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { evaluateRun, type Evaluation } from '../../eval/metrics.js';
 import { ALLOWED_METRICS } from '../../eval/metric-names.js';
-import { readQrels, readRun } from '../../eval/trec.js';
+import { readTrecQrels, readRun } from '../../eval/trec.js';
 
 /** Metrics printed when --metrics is not given. */
 export const DEFAULT_EVAL_METRICS: readonly string[] = Object.freeze([
@@ -55,7 +55,7 @@ function formatPlain(result: Evaluation, metrics: readonly string[], perQuery: b
 
 /** Runs the command and returns what it prints (the CLI writes it to stdout). */
 export async function evalRun(args: EvalRunArgs): Promise<string> {
-  const [qrels, run] = await Promise.all([readQrels(args.qrels), readRun(args.run)]);
+  const [qrels, run] = await Promise.all([readTrecQrels(args.qrels), readRun(args.run)]);
   const names = args.metrics === undefined ? DEFAULT_EVAL_METRICS : args.metrics.split(',');
   const result = evaluateRun(qrels, run, names, { complete: args.complete ?? false });
   if (args.json) {
