@@ -133,7 +133,7 @@ export async function loadBeir(dir: string, options: LoadOptions = {}): Promise<
       hasQuery: (id) => id in queries,
       hasDoc: (id) => id in corpus,
     });
-    splits[split] = buildSplit(qrelsFile(split), queries, qrels);
+    splits[split] = buildSplit(qrelsFile(split), queries, qrels, report);
     for (const id of Object.keys(qrels)) used.add(id);
   }
   const unused = Object.keys(queries).length - used.size;

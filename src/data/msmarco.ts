@@ -126,7 +126,7 @@ export async function loadMsmarco(
     });
     const unjudged = Object.keys(queries).length - Object.keys(qrels).length;
     if (unjudged > 0) report.count(`queries:no-qrels:${split}`, unjudged);
-    splits[split] = buildSplit(qrelsFile, queries, qrels);
+    splits[split] = buildSplit(qrelsFile, queries, qrels, report);
   }
   return {
     name: opts.name ?? basename(resolve(dir)),

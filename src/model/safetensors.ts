@@ -64,6 +64,18 @@ export interface SafetensorsFile {
 
 /** Reads and validates a safetensors file; the header is checked before the data is read. */
 export async function readSafetensors(path: string): Promise<SafetensorsFile> {
+  try {
+    return await readValidated(path);
+  } catch (error) {
+    // fs errors on an open handle (EISDIR, EIO) name no file: add it.
+    const e = error as NodeJS.ErrnoException;
+    if (e.syscall !== undefined && !e.message.includes(path))
+      throw new Error(`${path}: cannot read (${e.code ?? e.message})`, { cause: error });
+    throw error;
+  }
+}
+
+async function readValidated(path: string): Promise<SafetensorsFile> {
   const handle = await open(path, 'r');
   try {
     const fileSize = (await handle.stat()).size;
