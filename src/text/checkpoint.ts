@@ -17,6 +17,7 @@ import {
   readVocabText,
   type CheckpointTokenizerSettings,
 } from './vocab-file.js';
+import { SPECIAL_TOKENS } from './types.js';
 
 /** Drops undefined fields, so that merging settings keeps earlier stated values. */
 function stated(settings: CheckpointTokenizerSettings): CheckpointTokenizerSettings {
@@ -76,5 +77,15 @@ export async function readCheckpointTokenizer(
   } else {
     throw new Error(`${dir}: no vocab.txt or tokenizer.json, so no WordPiece vocabulary to load`);
   }
+  const source = vocabText !== undefined ? vocabPath : jsonPath;
+  const tokens = new Set(vocab);
+  for (const token of [
+    SPECIAL_TOKENS.pad,
+    SPECIAL_TOKENS.unk,
+    SPECIAL_TOKENS.cls,
+    SPECIAL_TOKENS.sep,
+  ])
+    if (!tokens.has(token))
+      throw new Error(`${source}: the vocabulary has no ${token} token (BERT needs ${token})`);
   return { vocab, settings };
 }

@@ -29,7 +29,7 @@ import { useTempDir } from '../temp-dir.js';
 export type FileSpec =
   | string
   | Uint8Array
-  | { readonly sparse: number; readonly prefix?: string }
+  | { readonly sparse: number; readonly prefix?: string | Uint8Array }
   | { readonly folder: true }
   | { readonly symlinkTo: string }
   | { readonly hardlinkTo: string };
