@@ -10,7 +10,7 @@
  * Floats are written as the shortest decimal that round-trips to float32.
  */
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { formatValue } from '../../data/errors.js';
 import { lineText, readLineBatches } from '../../data/lines.js';
@@ -138,12 +138,24 @@ async function runEncode(options: EncodeCliOptions): Promise<void> {
 }
 
 /**
- * Refuses an --out that is a folder or the same file as one of `inputs` (same device and
- * inode, so hard and symbolic links count): writing it would replace the input.
+ * Refuses an --out that is a folder, lies under a file, or is the same file as one of
+ * `inputs` (same device and inode, so hard and symbolic links count): writing it would
+ * replace the input. Checked before any work, so a bad --out costs nothing.
  */
 async function checkOut(out: string, inputs: readonly string[]): Promise<void> {
   const target = await stat(out).catch(() => undefined);
-  if (target === undefined) return;
+  if (target === undefined) {
+    // Its folder is made when writing; the nearest existing ancestor must be a folder.
+    let parent = dirname(out);
+    let st = await stat(parent).catch(() => undefined);
+    while (st === undefined && dirname(parent) !== parent) {
+      parent = dirname(parent);
+      st = await stat(parent).catch(() => undefined);
+    }
+    if (st !== undefined && !st.isDirectory())
+      throw new Error(`--out ${out}: ${parent} is not a folder`);
+    return;
+  }
   if (target.isDirectory()) throw new Error(`--out ${out}: is a folder; give a file name`);
   for (const input of inputs) {
     const source = await stat(input).catch(() => undefined);
