@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { evaluateRun, type Evaluation } from '../../eval/metrics.js';
-import { ALLOWED_METRICS } from '../../eval/metric-names.js';
+import { ALLOWED_METRICS, parseMetrics } from '../../eval/metric-names.js';
 import type { Qrels, Run } from '../../data/types.js';
 import { readTrecQrels, readRun } from '../../eval/trec.js';
 
@@ -82,8 +82,13 @@ export function evalRunWarnings(args: EvalRunArgs, qrels: Qrels, run: Run): stri
 export async function evalRunReport(
   args: EvalRunArgs,
 ): Promise<{ output: string; warnings: string[] }> {
-  const [qrels, run] = await Promise.all([readTrecQrels(args.qrels), readRun(args.run)]);
   const names = args.metrics === undefined ? DEFAULT_EVAL_METRICS : args.metrics.split(',');
+  try {
+    parseMetrics(names); // before reading files: a typo should not wait for a 10 GB run
+  } catch (error) {
+    throw new Error(`--metrics: ${(error as Error).message}`, { cause: error });
+  }
+  const [qrels, run] = await Promise.all([readTrecQrels(args.qrels), readRun(args.run)]);
   const result = evaluateRun(qrels, run, names, { complete: args.complete ?? false });
   const warnings = evalRunWarnings(args, qrels, run);
   if (args.json) {
