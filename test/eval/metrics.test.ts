@@ -169,3 +169,22 @@ describe('metric names and edge cases', () => {
     expect(r.aggregate['ndcg@10']).toBeCloseTo(dcg / idcg, 15);
   });
 });
+
+describe('evaluateRun with ids shaped like Object.prototype members', () => {
+  it('keeps "__proto__" and "constructor" queries as ordinary rows, changing no prototype', () => {
+    const qrels = Object.fromEntries<Record<string, number>>([
+      ['__proto__', { d: 1 }],
+      ['constructor', { e: 1 }],
+    ]);
+    const run = Object.fromEntries<Record<string, number>>([
+      ['__proto__', { d: 1 }],
+      ['constructor', { toString: 2, e: 1 }],
+    ]);
+    const result = evaluateRun(qrels, run, ['recip_rank', 'mrr@10']);
+    expect(Object.keys(result.perQuery).sort()).toEqual(['__proto__', 'constructor']);
+    expect(result.perQuery['__proto__']!['recip_rank']).toBe(1);
+    expect(result.perQuery['constructor']!['recip_rank']).toBe(0.5);
+    expect(result.aggregate['recip_rank']).toBe(0.75);
+    expect(({} as Record<string, unknown>)['recip_rank']).toBeUndefined();
+  });
+});

@@ -283,8 +283,8 @@ const fileCases: HostileCase[] = [
     expect: { error: ['corpus.jsonl', 'no documents'] },
   },
   {
-    name: 'a 600 MB corpus line (sparse file)',
-    files: folder({ 'corpus.jsonl': { sparse: 600 << 20, prefix: '{"_id":"d1","text":"' } }),
+    name: 'a 257 MiB corpus line, past the 256 MiB line limit (sparse file)',
+    files: folder({ 'corpus.jsonl': { sparse: 257 << 20, prefix: '{"_id":"d1","text":"' } }),
     run: load(),
     expect: { error: ['corpus.jsonl:1', 'longer than'] },
   },

@@ -77,7 +77,11 @@ const goodMetricCases: HostileCase[] = [
   },
 ];
 
-function badArgs(name: string, args: (dir: string) => string[], ...names: string[]): HostileCase {
+function badArgs(
+  name: string,
+  args: (dir: string) => string[],
+  ...names: Array<string | RegExp>
+): HostileCase {
   return { name, files: FILES, run: (dir) => cli(args(dir)), expect: { error: names } };
 }
 

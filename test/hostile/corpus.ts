@@ -15,11 +15,13 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   symlinkSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -165,16 +167,60 @@ export function expectedOutcome(c: HostileCase): Outcome {
   return c.expect.reported ? 'accepted and reported' : 'accepted';
 }
 
+/** The areas, one test file each; when all have run in one vitest run, the total is printed. */
+export const HOSTILE_AREAS: readonly string[] = Object.freeze([
+  'beir',
+  'dpr',
+  'msmarco',
+  'trec',
+  'config',
+  'safetensors',
+  'vocab',
+  'encode',
+  'spec',
+  'cli',
+]);
+
+function tallyLine(label: string, counts: ReadonlyMap<Outcome, number>): string {
+  const n = (o: Outcome): number => counts.get(o) ?? 0;
+  const total = OUTCOMES.reduce((a, o) => a + n(o), 0);
+  return (
+    `${label}: ${total} (${n('clear error')} clear errors, ${n('accepted and reported')} accepted and reported, ${n('accepted')} accepted); ` +
+    `crashes ${n('crash')}, unclear errors ${n('unclear error')}, silent acceptances ${n('silent acceptance')}, wrong results ${n('wrong result')}, damaged files ${n('damaged file')}`
+  );
+}
+
+/**
+ * Adds this area's counts to the run's shared folder (test files run in forks of one
+ * vitest process, so the parent pid names the run); the file that completes the set
+ * prints the total over all areas and removes the folder.
+ */
+function shareCounts(area: string, counts: ReadonlyMap<Outcome, number>): void {
+  const dir = join(tmpdir(), `kalelab-hostile-counts-${process.ppid}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${area}.json`), JSON.stringify(Object.fromEntries(counts)));
+  const done = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  if (!HOSTILE_AREAS.every((a) => done.includes(`${a}.json`))) return;
+  try {
+    mkdirSync(join(dir, 'printed')); // only one file prints the total
+  } catch {
+    return;
+  }
+  const total = new Map<Outcome, number>();
+  for (const file of done) {
+    const part = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<Outcome, number>;
+    for (const o of OUTCOMES) total.set(o, (total.get(o) ?? 0) + (part[o] ?? 0));
+  }
+  console.log(tallyLine('hostile inputs', total));
+  rmSync(dir, { recursive: true, force: true });
+}
+
 /** Counts outcomes of one area and prints them in one line after its tests. */
 export function useTally(area: string): (result: CaseResult) => void {
   const counts = new Map<Outcome, number>(OUTCOMES.map((o) => [o, 0]));
   afterAll(() => {
-    const n = (o: Outcome): number => counts.get(o)!;
-    const total = [...counts.values()].reduce((a, b) => a + b, 0);
-    console.log(
-      `hostile inputs (${area}): ${total} (${n('clear error')} clear errors, ${n('accepted and reported')} accepted and reported, ${n('accepted')} accepted); ` +
-        `crashes ${n('crash')}, unclear errors ${n('unclear error')}, silent acceptances ${n('silent acceptance')}, wrong results ${n('wrong result')}, damaged files ${n('damaged file')}`,
-    );
+    console.log(tallyLine(`hostile inputs (${area})`, counts));
+    shareCounts(area, counts);
   });
   return (result) => counts.set(result.outcome, counts.get(result.outcome)! + 1);
 }

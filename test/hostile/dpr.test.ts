@@ -73,7 +73,7 @@ const badItems: Array<[string, Record<string, unknown>, string]> = [
   ],
   ['repeating question id', { id: 'a' }, '[1].id'],
   ['with hard_negative_ctxs not a list', { hard_negative_ctxs: 5 }, '[1].hard_negative_ctxs'],
-  ['with a question id above 2^53', { id: 18014398509481985 }, '[1].id'],
+  ['with a question id above 2^53', { id: 2 ** 54 }, '[1].id'],
 ];
 
 function badItemCases(): HostileCase[] {
@@ -160,8 +160,8 @@ const arrayCases: HostileCase[] = [
     expect: { error: [FILE, 'UTF-8'] },
   },
   {
-    name: 'a 600 MB element (sparse file)',
-    files: files({ sparse: 600 << 20, prefix: '[{"question":"' }),
+    name: 'a 257 Mi-character element, past the 256 Mi element limit (sparse file)',
+    files: files({ sparse: 257 << 20, prefix: '[{"question":"' }),
     run: load(),
     expect: { error: [`${FILE}:1`, 'longer than'] },
   },

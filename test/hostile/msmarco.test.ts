@@ -122,8 +122,8 @@ const otherCases: HostileCase[] = [
     expect: { error: ['collection.tsv', 'no documents'] },
   },
   {
-    name: 'a 600 MB collection line (sparse file)',
-    files: folder({ 'collection.tsv': { sparse: 600 << 20, prefix: '0\t' } }),
+    name: 'a 257 MiB collection line, past the 256 MiB line limit (sparse file)',
+    files: folder({ 'collection.tsv': { sparse: 257 << 20, prefix: '0\t' } }),
     run: load(),
     expect: { error: ['collection.tsv:1', 'longer than'] },
   },
