@@ -14,6 +14,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ProgressSink } from '../util/index.js';
 import { DatasetFormatError } from './errors.js';
+import { unreadableFile } from './lines.js';
 
 export interface JsonArrayElement {
   readonly value: unknown;
@@ -42,6 +43,16 @@ const NL = 0x0a;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === NL || c === 0x0d || c === 0x09 || c === 0xfeff;
+}
+
+/** The chunks of `stream`; its own errors (EISDIR, EIO) name no file, so they get `path`. */
+async function* readable(stream: AsyncIterable<unknown>, path: string): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).syscall !== undefined) throw unreadableFile(path, error);
+    throw error;
+  }
 }
 
 export async function* streamJsonArray(
@@ -93,9 +104,8 @@ export async function* streamJsonArray(
     }
   };
 
-  for await (const chunk of createReadStream(path, {
-    highWaterMark: options.chunkBytes ?? 1 << 20,
-  })) {
+  const stream = createReadStream(path, { highWaterMark: options.chunkBytes ?? 1 << 20 });
+  for await (const chunk of readable(stream, path)) {
     bytesRead += (chunk as Buffer).length;
     let text: string;
     try {

@@ -65,9 +65,11 @@ export async function readDatasetQrels(
     const gradeText = (format === 'beir' ? fields[2]! : fields[3]!).trim();
     if (qid === '') throw new DatasetFormatError(path, lineNo, qField, 'empty query id');
     if (docid === '') throw new DatasetFormatError(path, lineNo, dField, 'empty document id');
+    const grade = Number(gradeText);
     if (!INTEGER.test(gradeText))
       throw new DatasetFormatError(path, lineNo, gField, 'grade must be an integer', gradeText);
-    const grade = Number(gradeText);
+    if (!Number.isSafeInteger(grade))
+      throw new DatasetFormatError(path, lineNo, gField, 'grade beyond 2^53', gradeText);
     if (!ctx.hasQuery(qid))
       return {
         kind: 'qrels:unknown-query',

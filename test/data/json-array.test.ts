@@ -121,6 +121,12 @@ describe('streamJsonArray on bytes that are not UTF-8 or elements too long', () 
     );
   });
 
+  it('names the path of a file it cannot read', async () => {
+    await expect(collect(dir)).rejects.toThrow(
+      `${dir}: field "(file)": cannot read the file (EISDIR`,
+    );
+  });
+
   it('refuses an element longer than maxElementChars, naming its line', async () => {
     const read = async () => {
       for await (const _ of streamJsonArray(join(dir, 'long.json'), {

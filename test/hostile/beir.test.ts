@@ -146,6 +146,9 @@ const qrelsCases: HostileCase[] = [
   qrelsCase('with grade "x"', HEADER + 'q1\td1\tx\n', { error: ['test.tsv:2', 'score'] }),
   qrelsCase('with grade 1.5', HEADER + 'q1\td1\t1.5\n', { error: ['test.tsv:2', 'score'] }),
   qrelsCase('with grade 1e3', HEADER + 'q1\td1\t1e3\n', { error: ['test.tsv:2', 'score'] }),
+  qrelsCase('with grade 99999999999999999999', HEADER + 'q1\td1\t99999999999999999999\n', {
+    error: ['test.tsv:2', 'score', '2^53'],
+  }),
   qrelsCase('with a pair twice, other grade', HEADER + 'q1\td1\t1\nq1\td1\t2\n', {
     error: ['test.tsv:3', 'score'],
   }),
