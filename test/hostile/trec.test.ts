@@ -5,6 +5,8 @@
  * not change any metric); empty or disjoint inputs evaluate with a warning.
  */
 import { evaluateRun } from '../../src/eval/metrics.js';
+import { Bm25Index } from '../../src/retrieval/bm25.js';
+import { topKToRun } from '../../src/retrieval/search.js';
 import { readRun, readTrecQrels } from '../../src/eval/trec.js';
 import {
   check,
@@ -247,7 +249,57 @@ const fileCases: HostileCase[] = [
   },
 ];
 
+/** Runs that retrieval builds keep prototype-named query and document ids. */
+const retrievalCases: HostileCase[] = [
+  {
+    name: 'BM25 over documents and queries with prototype-shaped ids',
+    files: {},
+    run: async () => {
+      const corpus = Object.fromEntries(
+        PROTO_IDS.map((id, i) => [id, { title: '', text: `word${i} shared` }]),
+      );
+      const queries = Object.fromEntries(PROTO_IDS.map((id, i) => [id, { text: `word${i}` }]));
+      return Bm25Index.build(corpus).searchAll(queries, 3);
+    },
+    expect: {
+      accept: (v) => {
+        const run = v as Record<string, Record<string, number>>;
+        check(Object.keys(run).join() === PROTO_IDS.join(), `queries: ${Object.keys(run).join()}`);
+        for (const id of PROTO_IDS)
+          check(
+            Object.keys(run[id]!)[0] === id,
+            `${id} retrieves itself first: ${Object.keys(run[id]!).join()}`,
+          );
+      },
+    },
+  },
+  {
+    name: 'topKToRun with prototype-shaped ids',
+    files: {},
+    run: async () =>
+      topKToRun(
+        {
+          indices: Int32Array.from([0, 1, 1, 0]),
+          scores: Float32Array.from([2, 1, 2, 1]),
+          numQueries: 2,
+          k: 2,
+        },
+        ['__proto__', 'constructor'],
+        ['toString', '__proto__'],
+      ),
+    expect: {
+      accept: (v) =>
+        check(
+          JSON.stringify(v) ===
+            '{"__proto__":{"toString":2,"__proto__":1},"constructor":{"__proto__":2,"toString":1}}',
+          JSON.stringify(v),
+        ),
+    },
+  },
+];
+
 describeCases('trec', [
+  ...retrievalCases,
   ...lineCases('run.txt', RUN, runBad),
   ...lineCases('qrels.txt', QRELS, qrelsBad),
   ...protoCases,
