@@ -20,4 +20,3 @@ export { type LoadOptions } from './data/index.js';
 export { type LoadOptions as CheckpointLoadOptions } from './model/index.js';
 export { DEFAULT_ENCODE_OPTIONS } from './text/index.js';
 export { DEFAULT_ENCODE_OPTIONS as DEFAULT_CORPUS_ENCODE_OPTIONS } from './retrieval/index.js';
-export { readQrels, readQrels as readTrecQrels } from './eval/index.js';

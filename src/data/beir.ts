@@ -13,7 +13,7 @@ import { DatasetFormatError } from './errors.js';
 import { readId, readString, readStringArray, type Where } from './fields.js';
 import { readJsonl } from './jsonl.js';
 import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from './options.js';
-import { readQrels } from './qrels.js';
+import { readDatasetQrels } from './qrels.js';
 import { emptyRecord } from './records.js';
 import { LoadReportBuilder } from './report.js';
 import { buildSplit } from './split-build.js';
@@ -127,13 +127,13 @@ export async function loadBeir(dir: string, options: LoadOptions = {}): Promise<
   const splits: Partial<Record<SplitName, Split>> = {};
   const used = new Set<string>();
   for (const split of splitNames) {
-    const qrels = await readQrels(qrelsFile(split), 'beir', {
+    const qrels = await readDatasetQrels(qrelsFile(split), 'beir', {
       report,
       options: opts,
       hasQuery: (id) => id in queries,
       hasDoc: (id) => id in corpus,
     });
-    splits[split] = buildSplit(qrelsFile(split), queries, qrels);
+    splits[split] = buildSplit(qrelsFile(split), queries, qrels, report);
     for (const id of Object.keys(qrels)) used.add(id);
   }
   const unused = Object.keys(queries).length - used.size;

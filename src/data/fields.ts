@@ -45,12 +45,24 @@ export function asObject(at: Where, field: string, value: unknown): Record<strin
   return value as Record<string, unknown>;
 }
 
-/** An id: a non-empty string, or an integer (converted to its decimal string). */
+/**
+ * An id: a non-empty string, or an integer up to 2^53 (converted to its decimal string).
+ * A larger JSON number has already been rounded by JSON.parse (distinct ids would collide),
+ * so it is an error asking for a string id.
+ */
 export function readId(at: Where, record: Record<string, unknown>, field: string): string {
   const value = record[field];
   if (value === undefined)
     throw new DatasetFormatError(at.file, at.line, fieldName(at, field), 'missing id');
-  if (typeof value === 'number' && Number.isInteger(value)) return String(value);
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === 'number' && Number.isInteger(value))
+    throw new DatasetFormatError(
+      at.file,
+      at.line,
+      fieldName(at, field),
+      'integer id above 2^53 cannot be read exactly from JSON; write it as a string',
+      value,
+    );
   if (typeof value !== 'string' || value.length === 0)
     throw new DatasetFormatError(
       at.file,

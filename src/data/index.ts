@@ -13,7 +13,7 @@ export {
 export { LoadReportBuilder } from './report.js';
 export { readLineBatches, type LineBatch, type ReadLinesOptions } from './lines.js';
 export { streamJsonArray, type JsonArrayElement } from './json-array.js';
-export { readQrels, type QrelsFormat, type QrelsContext } from './qrels.js';
+export { readDatasetQrels, type QrelsFormat, type QrelsContext } from './qrels.js';
 export { loadBeir, BEIR_MAIN_METRIC } from './beir.js';
 export { loadDpr, dprSplitOfFile, DPR_MAIN_METRIC } from './dpr.js';
 export {

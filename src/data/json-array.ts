@@ -4,14 +4,17 @@
  * scanner finds where each element ends (tracking strings, escapes and bracket depth); each
  * element is then handed to JSON.parse. Yields the 1-based line where the element starts.
  *
+ * Bytes that are not UTF-8 are an error (a replaced byte would make distinct ids equal), and
+ * so is an element longer than `maxElementChars` (V8 strings end at 512 MiB).
+ *
  * Does not validate element fields; the DPR loader does.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import type { ProgressSink } from '../util/index.js';
 import { DatasetFormatError } from './errors.js';
+import { unreadableFile } from './lines.js';
 
 export interface JsonArrayElement {
   readonly value: unknown;
@@ -42,25 +45,39 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === NL || c === 0x0d || c === 0x09 || c === 0xfeff;
 }
 
+/** The chunks of `stream`; its own errors (EISDIR, EIO) name no file, so they get `path`. */
+async function* readable(stream: AsyncIterable<unknown>, path: string): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).syscall !== undefined) throw unreadableFile(path, error);
+    throw error;
+  }
+}
+
 export async function* streamJsonArray(
   path: string,
   options: {
     readonly progress?: ProgressSink;
     /** Read size in bytes; default 1 MiB (tests use tiny ones to cross chunk boundaries). */
     readonly chunkBytes?: number;
+    /** Longest element accepted, in characters; default 256 Mi (half of V8's string limit). */
+    readonly maxElementChars?: number;
   } = {},
 ): AsyncGenerator<JsonArrayElement> {
   const total = options.progress ? (await stat(path)).size : 0;
   // Small files load in well under a second: no progress for them (as lines.ts).
   const progress = total >= 64 << 20 ? options.progress : undefined;
   const label = `read ${basename(path)}`;
-  const decoder = new StringDecoder('utf8');
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const maxElementChars = options.maxElementChars ?? 256 << 20;
   let phase = Phase.Start as Phase; // widened: the loop below changes it
   let line = 1;
   let index = 0;
   let needComma = false;
   // State of the element being scanned.
   let parts: string[] = [];
+  let partsLength = 0;
   let depth = 0;
   let inString = false;
   let escaped = false;
@@ -76,6 +93,7 @@ export async function* streamJsonArray(
   const parseElement = (): JsonArrayElement => {
     const text = parts.join('');
     parts = [];
+    partsLength = 0;
     try {
       return { value: JSON.parse(text) as unknown, index: index++, line: elementLine };
     } catch (error) {
@@ -86,11 +104,16 @@ export async function* streamJsonArray(
     }
   };
 
-  for await (const chunk of createReadStream(path, {
-    highWaterMark: options.chunkBytes ?? 1 << 20,
-  })) {
+  const stream = createReadStream(path, { highWaterMark: options.chunkBytes ?? 1 << 20 });
+  for await (const chunk of readable(stream, path)) {
     bytesRead += (chunk as Buffer).length;
-    const text = decoder.write(chunk as Buffer);
+    let text: string;
+    try {
+      text = decoder.decode(chunk as Buffer, { stream: true });
+    } catch {
+      // The line is where the chunk starts: close enough to find the bad bytes.
+      text = fail(line, 'not valid UTF-8 (in or after this line); save the file as UTF-8');
+    }
     const done: JsonArrayElement[] = [];
     let elementStart = phase === Phase.Element ? 0 : -1;
     let i = 0;
@@ -151,9 +174,19 @@ export async function* streamJsonArray(
         fail(line, 'unexpected text after the closing "]"', text.slice(i - 1, i + 19));
       }
     }
-    if (phase === Phase.Element && elementStart >= 0) parts.push(text.slice(elementStart));
+    if (phase === Phase.Element && elementStart >= 0) {
+      parts.push(text.slice(elementStart));
+      partsLength += text.length - elementStart;
+      if (partsLength > maxElementChars)
+        fail(elementLine, `array element ${index} is longer than ${maxElementChars} characters`);
+    }
     if (progress) progress({ label, done: bytesRead, total });
     yield* done;
+  }
+  try {
+    decoder.decode(); // a multi-byte character cut by the end of the file
+  } catch {
+    fail(line, 'not valid UTF-8 at the end of the file (truncated?)');
   }
   if (phase === Phase.Element)
     fail(elementLine, `array element ${index} is not closed (file truncated?)`);

@@ -4,7 +4,7 @@
  * DatasetFormatError) is thrown or, with `badLines: 'count'`, counted under `badKind`.
  */
 import { collectBadLine, parseJsonObjectLine, type Where } from './fields.js';
-import { readLineBatches } from './lines.js';
+import { lineText, readLineBatches } from './lines.js';
 import type { ResolvedLoadOptions } from './options.js';
 import type { LoadReportBuilder } from './report.js';
 
@@ -20,13 +20,13 @@ export async function readJsonl(
     report.addLines(batch.lines.length);
     for (let i = 0; i < batch.lines.length; i++) {
       const text = batch.lines[i]!;
-      if (text.trim() === '') {
+      if (text.trim() === '' && batch.bad?.has(i) !== true) {
         report.count('blank-line');
         continue;
       }
       const at = { file: path, line: batch.firstLine + i };
       try {
-        onRecord(at, parseJsonObjectLine(at, text));
+        onRecord(at, parseJsonObjectLine(at, lineText(path, batch, i)));
       } catch (error) {
         collectBadLine(error, options.badLines, report, badKind);
       }

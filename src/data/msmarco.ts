@@ -17,7 +17,7 @@ import type { ProgressSink } from '../util/index.js';
 import { chooseSplits, requireFile } from './beir.js';
 import { DatasetFormatError } from './errors.js';
 import { resolveLoadOptions, type LoadOptions } from './options.js';
-import { readQrels } from './qrels.js';
+import { readDatasetQrels } from './qrels.js';
 import { emptyRecord } from './records.js';
 import { LoadReportBuilder } from './report.js';
 import { buildSplit } from './split-build.js';
@@ -118,7 +118,7 @@ export async function loadMsmarco(
         queries[id] = { text };
       },
     );
-    const qrels = await readQrels(qrelsFile, 'trec', {
+    const qrels = await readDatasetQrels(qrelsFile, 'trec', {
       report,
       options: opts,
       hasQuery: (id) => id in queries,
@@ -126,7 +126,7 @@ export async function loadMsmarco(
     });
     const unjudged = Object.keys(queries).length - Object.keys(qrels).length;
     if (unjudged > 0) report.count(`queries:no-qrels:${split}`, unjudged);
-    splits[split] = buildSplit(qrelsFile, queries, qrels);
+    splits[split] = buildSplit(qrelsFile, queries, qrels, report);
   }
   return {
     name: opts.name ?? basename(resolve(dir)),

@@ -11,7 +11,7 @@
  */
 import { DatasetFormatError } from './errors.js';
 import { collectBadLine } from './fields.js';
-import { readLineBatches } from './lines.js';
+import { lineText, readLineBatches } from './lines.js';
 import type { ResolvedLoadOptions } from './options.js';
 import { emptyRecord } from './records.js';
 import type { LoadReportBuilder } from './report.js';
@@ -36,7 +36,7 @@ function isBeirHeader(fields: readonly string[]): boolean {
   return fields[0]?.toLowerCase() === 'query-id' || fields[2]?.toLowerCase() === 'score';
 }
 
-export async function readQrels(
+export async function readDatasetQrels(
   path: string,
   format: QrelsFormat,
   ctx: QrelsContext,
@@ -65,9 +65,11 @@ export async function readQrels(
     const gradeText = (format === 'beir' ? fields[2]! : fields[3]!).trim();
     if (qid === '') throw new DatasetFormatError(path, lineNo, qField, 'empty query id');
     if (docid === '') throw new DatasetFormatError(path, lineNo, dField, 'empty document id');
+    const grade = Number(gradeText);
     if (!INTEGER.test(gradeText))
       throw new DatasetFormatError(path, lineNo, gField, 'grade must be an integer', gradeText);
-    const grade = Number(gradeText);
+    if (!Number.isSafeInteger(grade))
+      throw new DatasetFormatError(path, lineNo, gField, 'grade beyond 2^53', gradeText);
     if (!ctx.hasQuery(qid))
       return {
         kind: 'qrels:unknown-query',
@@ -117,10 +119,10 @@ export async function readQrels(
     report.addLines(batch.lines.length);
     batch.lines.forEach((text, i) => {
       const lineNo = batch.firstLine + i;
-      if (text.trim() === '') return report.count('blank-line');
+      if (text.trim() === '' && batch.bad?.has(i) !== true) return report.count('blank-line');
       let unknown: Unknown | undefined;
       try {
-        unknown = parseLine(lineNo, text);
+        unknown = parseLine(lineNo, lineText(path, batch, i));
       } catch (error) {
         collectBadLine(error, options.badLines, report, 'qrels:bad-line');
       }

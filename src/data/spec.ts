@@ -85,9 +85,11 @@ export function parseWordNetPath(path: string): { preset: WordNetPreset; options
     }
     const key = part.slice(0, eq).trim();
     const value = part.slice(eq + 1).trim();
+    if (Object.hasOwn(options, key))
+      throw new Error(`WordNet spec: option ${JSON.stringify(key)} is given twice`);
     const int = (): number => {
-      if (!/^-?\d+$/.test(value))
-        throw new Error(`WordNet spec ${key}=${value}: expected an integer`);
+      if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
+        throw new Error(`WordNet spec ${key}=${value}: expected an integer (at most 15 digits)`);
       return Number(value);
     };
     if ((INT_KEYS as readonly string[]).includes(key)) options[key] = int();

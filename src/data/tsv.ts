@@ -5,7 +5,7 @@
  */
 import { DatasetFormatError } from './errors.js';
 import { collectBadLine } from './fields.js';
-import { readLineBatches } from './lines.js';
+import { lineText, readLineBatches } from './lines.js';
 import type { ResolvedLoadOptions } from './options.js';
 import type { LoadReportBuilder } from './report.js';
 
@@ -28,10 +28,10 @@ export async function readIdTextTsv(
   for await (const batch of readLineBatches(path, { progress: options.progress })) {
     lines += batch.lines.length;
     for (let i = 0; i < batch.lines.length; i++) {
-      const text = batch.lines[i]!;
       const line = batch.firstLine + i;
-      const tab = text.indexOf('\t');
       try {
+        const text = lineText(path, batch, i);
+        const tab = text.indexOf('\t');
         if (tab < 0) {
           if (text.trim() === '') {
             report.count('blank-line');

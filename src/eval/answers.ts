@@ -15,6 +15,7 @@
  * For qrels-based accuracy (a relevant document in the top k) use `accuracy@K` in
  * metrics.ts. This file does not rank by anything but the run's scores.
  */
+import { emptyRecord } from '../data/records.js';
 import type { Corpus, Queries, Run } from '../data/types.js';
 import { trecEvalOrder } from './ranking.js';
 
@@ -116,7 +117,7 @@ export function answerAccuracy(
   const tokensOf = (id: string): string[] => {
     let t = docTokens.get(id);
     if (!t) {
-      const doc = corpus[id];
+      const doc = Object.hasOwn(corpus, id) ? corpus[id] : undefined;
       if (!doc)
         throw new Error(
           `answerAccuracy: run retrieves document "${id}", which is not in the corpus`,
@@ -128,7 +129,7 @@ export function answerAccuracy(
   };
 
   const sums = new Map<number, number>(ks.map((k) => [k, 0]));
-  const perQuery: Record<string, Record<string, number>> = {};
+  const perQuery = emptyRecord<Record<string, number>>(); // no prototype: any query id is a key
   let numQueries = 0;
   let skipped = 0;
   for (const [qid, query] of Object.entries(queries)) {

@@ -38,7 +38,7 @@ export {
   type LatencyStats,
 } from './latency.js';
 export {
-  readQrels,
+  readTrecQrels,
   readRun,
   writeRun,
   formatRun,

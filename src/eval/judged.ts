@@ -28,7 +28,8 @@ export function judgeRanking(
   docScores: Readonly<Record<string, number>>,
 ): JudgedRanking {
   const order = trecEvalOrder(docScores);
-  const grades = order.map((id) => judgements[id] ?? 0);
+  // hasOwn: a run document named like an Object.prototype member is not judged by it.
+  const grades = order.map((id) => (Object.hasOwn(judgements, id) ? judgements[id]! : 0));
   const all = Object.values(judgements);
   const numRelevant = all.filter((g) => g >= RELEVANT_GRADE).length;
   const idealGains = all.filter((g) => g > 0).sort((a, b) => b - a);

@@ -17,6 +17,7 @@
  *
  * For DPR data scored by answer strings rather than qrels, see answers.ts.
  */
+import { emptyRecord } from '../data/records.js';
 import type { Qrels, Run } from '../data/types.js';
 import { judgeRanking, RELEVANT_GRADE, type JudgedRanking } from './judged.js';
 import {
@@ -91,21 +92,25 @@ export function evaluateRun(
   const judge = (q: string): JudgedRanking => {
     let j = judged.get(q);
     if (!j) {
-      j = judgeRanking(qrels[q] ?? EMPTY, Object.hasOwn(run, q) ? run[q]! : EMPTY);
+      j = judgeRanking(
+        Object.hasOwn(qrels, q) ? qrels[q]! : EMPTY,
+        Object.hasOwn(run, q) ? run[q]! : EMPTY,
+      );
       judged.set(q, j);
     }
     return j;
   };
 
-  const aggregate: Record<string, number> = {};
-  const perQuery: Record<string, Record<string, number>> = {};
-  const numQueries: Record<string, number> = {};
+  // No prototype: a query id such as "__proto__" or "constructor" is an ordinary key.
+  const aggregate = emptyRecord<number>();
+  const perQuery = emptyRecord<Record<string, number>>();
+  const numQueries = emptyRecord<number>();
   for (const spec of specs) {
     const queries = querySet(spec, qrels, run, complete);
     let sum = 0;
     for (const q of queries) {
       const v = valueOf(spec, judge(q));
-      (perQuery[q] ??= {})[spec.name] = v;
+      (perQuery[q] ??= emptyRecord<number>())[spec.name] = v;
       sum += v;
     }
     aggregate[spec.name] = queries.length === 0 ? 0 : sum / queries.length;

@@ -11,8 +11,9 @@
  * It lives in eval/ because qrels and the trec_eval order are evaluation concepts;
  * retrieval/ produces `Run` objects and never imports from here.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readLineBatches } from '../data/lines.js';
+import { formatValue } from '../data/errors.js';
+import { emptyRecord } from '../data/records.js';
 import type { Qrels, Run } from '../data/types.js';
 import { compareBytes, trecEvalOrder } from './ranking.js';
 import { writeFileAtomic } from '../util/files.js';
@@ -29,79 +30,109 @@ export class TrecFormatError extends Error {
   }
 }
 
-/** Calls `onFields` with the whitespace-split fields of every non-blank line. */
+/** A line or value for an error message: at most 80 characters (a bad line may be 50 MB). */
+const shown = (text: string): string => formatValue(text);
+
+/**
+ * Calls `onFields` with the whitespace-split fields of every non-blank line. Lines that are
+ * not UTF-8 or too long to read (see data/lines.ts) are errors naming file and line.
+ */
 async function eachLine(
   path: string,
   onFields: (fields: string[], line: number) => void,
 ): Promise<void> {
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-  let n = 0;
-  for await (const text of lines) {
-    n++;
-    const trimmed = text.trim();
-    if (trimmed === '') continue;
-    onFields(trimmed.split(/[ \t]+/), n);
+  for await (const batch of readLineBatches(path)) {
+    for (let i = 0; i < batch.lines.length; i++) {
+      const n = batch.firstLine + i;
+      const problem = batch.bad?.get(i);
+      if (problem !== undefined) throw new TrecFormatError(path, n, 'line', problem);
+      const trimmed = batch.lines[i]!.trim();
+      if (trimmed === '') continue;
+      onFields(trimmed.split(/[ \t]+/), n);
+    }
   }
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Reads a qrels file: query id → doc id → integer grade (≥ 1 relevant, as trec_eval). */
-export async function readQrels(path: string): Promise<Qrels> {
-  const qrels: Record<string, Record<string, number>> = {};
+/**
+ * Reads a TREC qrels file: query id → doc id → integer grade (≥ 1 relevant, as trec_eval).
+ * Records have no prototype, so ids such as "constructor" or "__proto__" are plain keys.
+ * (data/qrels.ts's `readDatasetQrels` reads a dataset's qrels against its queries and corpus.)
+ */
+export async function readTrecQrels(path: string): Promise<Qrels> {
+  const qrels = emptyRecord<Record<string, number>>();
   await eachLine(path, (f, line) => {
     if (f.length !== 4) {
       throw new TrecFormatError(
         path,
         line,
         'line',
-        `expected 4 fields "qid 0 docid grade", got ${f.length}: "${f.join(' ')}"`,
+        `expected 4 fields "qid 0 docid grade", got ${f.length}: ${shown(f.join(' '))}`,
       );
     }
     const [qid, , docid, gradeText] = f as [string, string, string, string];
-    if (!/^[+-]?\d+$/.test(gradeText)) {
-      throw new TrecFormatError(path, line, 'grade', `"${gradeText}" is not an integer`);
+    const grade = Number(gradeText);
+    if (!/^[+-]?\d+$/.test(gradeText) || !Number.isSafeInteger(grade)) {
+      throw new TrecFormatError(
+        path,
+        line,
+        'grade',
+        `${shown(gradeText)} is not an integer (of at most 15 digits)`,
+      );
     }
-    const judged = (qrels[qid] ??= {});
-    if (Object.hasOwn(judged, docid)) {
+    const judged = (qrels[qid] ??= emptyRecord<number>());
+    if (docid in judged) {
       throw new TrecFormatError(
         path,
         line,
         'docid',
-        `"${docid}" is judged twice for query "${qid}"`,
+        `${shown(docid)} is judged twice for query ${shown(qid)}`,
       );
     }
-    judged[docid] = Number(gradeText);
+    judged[docid] = grade;
   });
   return qrels;
 }
 
-/** Reads a run file: query id → doc id → score. The rank and tag columns are not used. */
+/**
+ * Reads a run file: query id → doc id → score. The rank and tag columns are not used.
+ * Scores must be finite doubles (`1e999` overflows to Infinity: an error, not a score).
+ */
 export async function readRun(path: string): Promise<Run> {
-  const run: Record<string, Record<string, number>> = {};
+  const run = emptyRecord<Record<string, number>>();
   await eachLine(path, (f, line) => {
     if (f.length !== 6) {
       throw new TrecFormatError(
         path,
         line,
         'line',
-        `expected 6 fields "qid Q0 docid rank score tag", got ${f.length}: "${f.join(' ')}"`,
+        `expected 6 fields "qid Q0 docid rank score tag", got ${f.length}: ${shown(f.join(' '))}`,
       );
     }
     const [qid, , docid, , scoreText] = f as [string, string, string, string, string];
     if (!NUMBER.test(scoreText)) {
-      throw new TrecFormatError(path, line, 'score', `"${scoreText}" is not a number`);
+      throw new TrecFormatError(path, line, 'score', `${shown(scoreText)} is not a number`);
     }
-    const docs = (run[qid] ??= {});
-    if (Object.hasOwn(docs, docid)) {
+    const score = Number(scoreText);
+    if (!Number.isFinite(score)) {
+      throw new TrecFormatError(
+        path,
+        line,
+        'score',
+        `${shown(scoreText)} is beyond the range of a double (it would read as ${score})`,
+      );
+    }
+    const docs = (run[qid] ??= emptyRecord<number>());
+    if (docid in docs) {
       throw new TrecFormatError(
         path,
         line,
         'docid',
-        `"${docid}" is retrieved twice for query "${qid}"`,
+        `${shown(docid)} is retrieved twice for query ${shown(qid)}`,
       );
     }
-    docs[docid] = Number(scoreText);
+    docs[docid] = score;
   });
   return run;
 }

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { WordPieceTokenizer } from '../text/index.js';
 import { writeDirAtomic, writeFileAtomic, writeJsonAtomic } from '../util/index.js';
-import { configFromHf, configToHf, type BertConfig } from './config.js';
+import { configFromHf, configToHf, parameterCount, type BertConfig } from './config.js';
 import {
   decodeFloat32,
   encodeSafetensors,
@@ -81,6 +81,7 @@ export async function loadEncoderWeights(
 ): Promise<{ encoder: Encoder; report: CheckpointReport }> {
   const config = await readConfig(dir);
   const files = await readWeightFiles(dir);
+  checkWeightBytes(dir, config, files);
   const found = indexTensors(files);
   const expected = expectedShapes(config);
   const problems: string[] = [];
@@ -134,6 +135,26 @@ export async function loadEncoderWeights(
   return { encoder: { config, weights }, report: { unexpected: unexpected.sort() } };
 }
 
+/**
+ * The weights must hold at least 2 bytes (F16/BF16) per parameter config.json implies;
+ * checked before the expected tensors are listed, so a config that describes a far larger
+ * model than its files fails at once, naming both.
+ */
+function checkWeightBytes(
+  dir: string,
+  config: BertConfig,
+  files: readonly SafetensorsFile[],
+): void {
+  const params = parameterCount(config);
+  const bytes = files.reduce((sum, f) => sum + f.data.length, 0);
+  if (params * 2 > bytes)
+    throw new Error(
+      `${join(dir, 'config.json')}: describes a model of ${params} parameters (num_hidden_layers ` +
+        `${config.numHiddenLayers}, hidden_size ${config.hiddenSize}, vocab_size ${config.vocabSize}), ` +
+        `but the weight files hold ${bytes} bytes, under 2 bytes per parameter`,
+    );
+}
+
 async function readConfig(dir: string): Promise<BertConfig> {
   const path = join(dir, 'config.json');
   let text: string;
@@ -159,13 +180,29 @@ async function readWeightFiles(dir: string): Promise<SafetensorsFile[]> {
   if (await pathExists(single)) return [await readSafetensors(single)];
   const indexPath = join(dir, 'model.safetensors.index.json');
   if (await pathExists(indexPath)) {
-    const index = JSON.parse(await readFile(indexPath, 'utf8')) as {
-      weight_map?: Record<string, string>;
-    };
-    if (typeof index.weight_map !== 'object' || index.weight_map === null) {
-      throw new Error(`${indexPath}: field "weight_map" is missing`);
+    let index: { weight_map?: unknown };
+    try {
+      index = JSON.parse(await readFile(indexPath, 'utf8')) as { weight_map?: unknown };
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      throw new Error(
+        `${indexPath}: ${e.code ? `cannot read (${e.code})` : `not valid JSON (${e.message})`}`,
+        {
+          cause: error,
+        },
+      );
     }
-    const shards = [...new Set(Object.values(index.weight_map))].sort();
+    const map = typeof index === 'object' && index !== null ? index.weight_map : undefined;
+    if (typeof map !== 'object' || map === null || Array.isArray(map)) {
+      throw new Error(`${indexPath}: field "weight_map" must be an object of tensor → shard file`);
+    }
+    const values = Object.values(map as Record<string, unknown>);
+    const bad = values.find((v) => typeof v !== 'string' || v === '');
+    if (bad !== undefined)
+      throw new Error(
+        `${indexPath}: field "weight_map": shard ${JSON.stringify(bad)} is not a file name`,
+      );
+    const shards = [...new Set(values as string[])].sort();
     const out: SafetensorsFile[] = [];
     for (const shard of shards) {
       if (shard.includes('/') || shard.includes('\\'))

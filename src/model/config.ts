@@ -37,21 +37,50 @@ export function headSize(config: BertConfig): number {
   return config.hiddenSize / config.numAttentionHeads;
 }
 
+type IntField =
+  | 'vocabSize'
+  | 'hiddenSize'
+  | 'numHiddenLayers'
+  | 'numAttentionHeads'
+  | 'intermediateSize'
+  | 'maxPositionEmbeddings'
+  | 'typeVocabSize';
+
+/**
+ * Bounds of the integer fields, checked before anything is allocated (a config.json with
+ * num_hidden_layers 10^9 must fail here, not exhaust memory building 16·10^9 tensor names).
+ * The maxima are far above any published BERT (bert-large: 24 layers, 1024 hidden, 4096
+ * intermediate; the largest vocabularies ~250k tokens) and keep every tensor under 2^31
+ * elements and the encoder's tensor count under ~16k.
+ */
+export const CONFIG_LIMITS: Readonly<Record<IntField, readonly [min: number, max: number]>> =
+  Object.freeze({
+    vocabSize: [1, 1 << 22],
+    hiddenSize: [1, 1 << 15],
+    numHiddenLayers: [0, 1024],
+    numAttentionHeads: [1, 1 << 12],
+    intermediateSize: [1, 1 << 17],
+    maxPositionEmbeddings: [1, 1 << 17],
+    typeVocabSize: [1, 1 << 10],
+  });
+
+/** Number of weights (floats) of a BERT of this config, counted from its shapes. */
+export function parameterCount(config: BertConfig): number {
+  const { vocabSize: V, hiddenSize: H, intermediateSize: I } = config;
+  const embeddings = (V + config.maxPositionEmbeddings + config.typeVocabSize) * H + 2 * H;
+  // Q, K, V, attention output (weights and biases), two LayerNorms, the feed-forward pair.
+  const layer = 4 * (H * H + H) + 2 * 2 * H + (H * I + I) + (I * H + H);
+  return embeddings + config.numHiddenLayers * layer;
+}
+
 /** Throws, naming the field and the bad value, unless `config` describes a buildable BERT. */
 export function validateConfig(config: BertConfig, where = 'BertConfig'): BertConfig {
-  const ints: ReadonlyArray<[keyof BertConfig, number]> = [
-    ['vocabSize', 1],
-    ['hiddenSize', 1],
-    ['numHiddenLayers', 0],
-    ['numAttentionHeads', 1],
-    ['intermediateSize', 1],
-    ['maxPositionEmbeddings', 1],
-    ['typeVocabSize', 1],
-  ];
-  for (const [field, min] of ints) {
+  for (const [field, [min, max]] of Object.entries(CONFIG_LIMITS) as Array<
+    [IntField, readonly [number, number]]
+  >) {
     const v = config[field];
-    if (!Number.isInteger(v) || v < min) {
-      throw new Error(`${where}: ${field} must be an integer ≥ ${min}, got ${String(v)}`);
+    if (!Number.isInteger(v) || v < min || v > max) {
+      throw new Error(`${where}: ${field} must be an integer in ${min}..${max}, got ${String(v)}`);
     }
   }
   if (config.hiddenSize % config.numAttentionHeads !== 0) {
@@ -113,6 +142,12 @@ export function configFromHf(json: unknown, file = 'config.json'): BertConfig {
     if (typeof v !== 'number') {
       throw new Error(
         `${file}: field "${hf}" must be a number, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`,
+      );
+    }
+    const limits = (CONFIG_LIMITS as Partial<Record<string, readonly [number, number]>>)[field];
+    if (limits && (!Number.isInteger(v) || v < limits[0] || v > limits[1])) {
+      throw new Error(
+        `${file}: field "${hf}" must be an integer in ${limits[0]}..${limits[1]}, got ${String(v)}`,
       );
     }
     out[field] = v;

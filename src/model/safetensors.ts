@@ -64,6 +64,18 @@ export interface SafetensorsFile {
 
 /** Reads and validates a safetensors file; the header is checked before the data is read. */
 export async function readSafetensors(path: string): Promise<SafetensorsFile> {
+  try {
+    return await readValidated(path);
+  } catch (error) {
+    // fs errors on an open handle (EISDIR, EIO) name no file: add it.
+    const e = error as NodeJS.ErrnoException;
+    if (e.syscall !== undefined && !e.message.includes(path))
+      throw new Error(`${path}: cannot read (${e.code ?? e.message})`, { cause: error });
+    throw error;
+  }
+}
+
+async function readValidated(path: string): Promise<SafetensorsFile> {
   const handle = await open(path, 'r');
   try {
     const fileSize = (await handle.stat()).size;
@@ -270,7 +282,9 @@ export function encodeSafetensors(
   metadata: Readonly<Record<string, string>> = { format: 'pt' },
 ): Uint8Array {
   const sorted = [...tensors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const header: Record<string, unknown> = { __metadata__: metadata };
+  // No prototype: a tensor named "constructor" or "__proto__" is an ordinary key.
+  const header = Object.create(null) as Record<string, unknown>;
+  header['__metadata__'] = metadata;
   let offset = 0;
   for (const t of sorted) {
     const elements = t.shape.reduce((a, b) => a * b, 1);
@@ -279,7 +293,8 @@ export function encodeSafetensors(
         `encodeSafetensors: tensor "${t.name}" has ${t.data.length} values for shape [${t.shape.join(', ')}]`,
       );
     }
-    if (t.name in header) throw new Error(`encodeSafetensors: tensor "${t.name}" given twice`);
+    if (Object.hasOwn(header, t.name))
+      throw new Error(`encodeSafetensors: tensor "${t.name}" given twice`);
     header[t.name] = {
       dtype: 'F32',
       shape: t.shape,

@@ -16,6 +16,7 @@
  * thousand postings. Only documents that share a term with the query are returned.
  * Ties go to the lower document index (corpus insertion order).
  */
+import { emptyRecord } from '../data/records.js';
 import type { Corpus, Queries, Run } from '../data/types.js';
 import { silentProgress, type ProgressSink } from '../util/progress.js';
 import { analyze, type AnalyzerOptions } from './analyzer.js';
@@ -216,10 +217,11 @@ export class Bm25Index {
 
   /** Searches every query; returns a Run (query id → doc id → score) of up to `k` docs each. */
   searchAll(queries: Queries, k: number, progress: ProgressSink = silentProgress): Run {
-    const run: Record<string, Record<string, number>> = {};
+    // No prototype: a query or document id such as "__proto__" is an ordinary key.
+    const run = emptyRecord<Record<string, number>>();
     const ids = Object.keys(queries);
     ids.forEach((qid, i) => {
-      const docs: Record<string, number> = {};
+      const docs = emptyRecord<number>();
       for (const hit of this.search(queries[qid]!.text, k)) docs[hit.id] = hit.score;
       run[qid] = docs;
       if ((i + 1) % 500 === 0 || i + 1 === ids.length)

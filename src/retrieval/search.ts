@@ -16,6 +16,7 @@
  * It does not build, load or encode indexes (see index-store.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { emptyRecord } from '../data/records.js';
 import type { Run } from '../data/types.js';
 import { matMul } from '../backend/ops.js';
 import { silentProgress, type ProgressSink } from '../util/progress.js';
@@ -155,9 +156,10 @@ export function topKToRun(
   if (queryIds.length !== result.numQueries) {
     throw new Error(`topKToRun: ${queryIds.length} query ids for ${result.numQueries} result rows`);
   }
-  const run: Record<string, Record<string, number>> = {};
+  // No prototype: a query or document id such as "__proto__" is an ordinary key.
+  const run = emptyRecord<Record<string, number>>();
   queryIds.forEach((qid, i) => {
-    const docs: Record<string, number> = {};
+    const docs = emptyRecord<number>();
     for (let r = 0; r < result.k; r++) {
       const d = result.indices[i * result.k + r]!;
       if (d < 0) continue;

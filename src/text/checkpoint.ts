@@ -12,9 +12,12 @@ import { join } from 'node:path';
 import {
   parseTokenizerConfig,
   parseTokenizerJson,
+  checkUniqueTokens,
   parseVocabText,
+  readVocabText,
   type CheckpointTokenizerSettings,
 } from './vocab-file.js';
+import { SPECIAL_TOKENS } from './types.js';
 
 /** Drops undefined fields, so that merging settings keeps earlier stated values. */
 function stated(settings: CheckpointTokenizerSettings): CheckpointTokenizerSettings {
@@ -26,8 +29,9 @@ async function readJsonIfPresent(path: string): Promise<unknown> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new Error(`${path}: cannot read (${code ?? String(error)})`, { cause: error });
   }
   try {
     return JSON.parse(text) as unknown;
@@ -43,10 +47,7 @@ export async function readCheckpointTokenizer(
   const jsonPath = join(dir, 'tokenizer.json');
   const configPath = join(dir, 'tokenizer_config.json');
   const [vocabText, tokenizerJson, config] = await Promise.all([
-    readFile(vocabPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
-      throw error;
-    }),
+    readVocabText(vocabPath, true),
     readJsonIfPresent(jsonPath),
     readJsonIfPresent(configPath),
   ]);
@@ -59,6 +60,7 @@ export async function readCheckpointTokenizer(
   if (vocabText !== undefined) {
     vocab = parseVocabText(vocabText);
     if (vocab.length === 0) throw new Error(`${vocabPath}: empty vocabulary`);
+    checkUniqueTokens(vocab, vocabPath);
     if (fromJson !== undefined) {
       const n = Math.max(vocab.length, fromJson.vocab.length);
       for (let id = 0; id < n; id++) {
@@ -75,5 +77,15 @@ export async function readCheckpointTokenizer(
   } else {
     throw new Error(`${dir}: no vocab.txt or tokenizer.json, so no WordPiece vocabulary to load`);
   }
+  const source = vocabText !== undefined ? vocabPath : jsonPath;
+  const tokens = new Set(vocab);
+  for (const token of [
+    SPECIAL_TOKENS.pad,
+    SPECIAL_TOKENS.unk,
+    SPECIAL_TOKENS.cls,
+    SPECIAL_TOKENS.sep,
+  ])
+    if (!tokens.has(token))
+      throw new Error(`${source}: the vocabulary has no ${token} token (BERT needs ${token})`);
   return { vocab, settings };
 }

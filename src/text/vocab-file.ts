@@ -7,6 +7,7 @@
  * Does not: tokenize (tokenizer.ts). Only BERT-style WordPiece tokenizers are accepted;
  * anything else is refused with the field that says so.
  */
+import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 
 /** Tokenizer settings a checkpoint can carry; undefined means "not stated there". */
@@ -34,9 +35,50 @@ export function formatVocabText(vocab: readonly string[]): string {
   return vocab.join('\n') + '\n';
 }
 
+/**
+ * Throws unless every token of a vocab.txt is on one line only: a repeated token leaves the
+ * earlier id unreachable (HF's loader keeps the last) and cannot be written to tokenizer.json.
+ */
+export function checkUniqueTokens(vocab: readonly string[], path: string): void {
+  const first = new Map<string, number>();
+  vocab.forEach((token, id) => {
+    const seen = first.get(token);
+    if (seen !== undefined)
+      throw new Error(
+        `${path}:${id + 1}: token ${JSON.stringify(token.slice(0, 80))} repeats line ${seen + 1} (each token must be on one line)`,
+      );
+    first.set(token, id);
+  });
+}
+
+/**
+ * The text of a vocab.txt, or undefined when the file does not exist (with `optional`).
+ * Errors name the file: unreadable (a folder, no permission) or not valid UTF-8 (a
+ * replaced byte would merge distinct tokens).
+ */
+export async function readVocabText(path: string, optional = false): Promise<string | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (optional && code === 'ENOENT') return undefined;
+    throw new Error(`${path}: cannot read the vocabulary (${code ?? String(error)})`, {
+      cause: error,
+    });
+  }
+  if (!isUtf8(bytes)) {
+    const lines = bytes.toString('latin1').split('\n');
+    const bad = lines.findIndex((line) => !isUtf8(Buffer.from(line, 'latin1')));
+    throw new Error(`${path}:${bad + 1}: not valid UTF-8; save the vocabulary as UTF-8`);
+  }
+  return bytes.toString('utf8');
+}
+
 export async function readVocabFile(path: string): Promise<string[]> {
-  const vocab = parseVocabText(await readFile(path, 'utf8'));
+  const vocab = parseVocabText((await readVocabText(path))!);
   if (vocab.length === 0) throw new Error(`${path}: empty vocabulary`);
+  checkUniqueTokens(vocab, path);
   return vocab;
 }
 

@@ -11,7 +11,7 @@ export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fix
 const made: string[] = [];
 
 /** Writes `files` (relative path → content) into a fresh temp folder and returns it. */
-export function tempDataset(files: Record<string, string>): string {
+export function tempDataset(files: Record<string, string | Uint8Array>): string {
   const dir = mkdtempSync(join(tmpdir(), 'kalelab-data-'));
   made.push(dir);
   for (const [rel, content] of Object.entries(files)) {

@@ -91,3 +91,52 @@ describe('streamJsonArray', () => {
     });
   });
 });
+
+describe('streamJsonArray on bytes that are not UTF-8 or elements too long', () => {
+  const good = Buffer.from('[\n{"u":"ünïcode ✓ 日本"},\n{"b":1}\n]');
+  const bad = Buffer.concat([
+    Buffer.from('[\n{"a":1},\n{"u":"x'),
+    Buffer.from([0xc3]),
+    Buffer.from('"}\n]'),
+  ]);
+  const cut = Buffer.concat([Buffer.from('[{"a":"'), Buffer.from([0xe6, 0x97])]); // a cut character
+  const dir = tempDataset({
+    'good.json': good,
+    'bad.json': bad,
+    'cut.json': cut,
+    'long.json': '[{"a":"' + 'x'.repeat(100) + '"}]',
+  });
+
+  it.each([1, 2, 3, 1 << 20])('decodes characters split across %i-byte chunks', async (chunk) => {
+    const got = await collect(join(dir, 'good.json'), chunk);
+    expect(got.map((e) => e.value)).toEqual([{ u: 'ünïcode ✓ 日本' }, { b: 1 }]);
+  });
+
+  it.each([1, 4, 1 << 20])('refuses invalid UTF-8 with file and line (chunk %i)', async (chunk) => {
+    await expect(collect(join(dir, 'bad.json'), chunk)).rejects.toThrow(
+      /bad\.json:\d: field "\(json\)": not valid UTF-8/,
+    );
+    await expect(collect(join(dir, 'cut.json'), chunk)).rejects.toThrow(
+      /cut\.json:1: field "\(json\)": not valid UTF-8/,
+    );
+  });
+
+  it('names the path of a file it cannot read', async () => {
+    await expect(collect(dir)).rejects.toThrow(
+      `${dir}: field "(file)": cannot read the file (EISDIR`,
+    );
+  });
+
+  it('refuses an element longer than maxElementChars, naming its line', async () => {
+    const read = async () => {
+      for await (const _ of streamJsonArray(join(dir, 'long.json'), {
+        chunkBytes: 16,
+        maxElementChars: 50,
+      }))
+        void _;
+    };
+    await expect(read()).rejects.toThrow(
+      /long\.json:1: field "\(json\)": array element 0 is longer than 50 characters/,
+    );
+  });
+});

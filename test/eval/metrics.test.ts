@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRun } from '../../src/eval/metrics.js';
 import { trecEvalOrder, compareBytes } from '../../src/eval/ranking.js';
-import { readQrels, readRun } from '../../src/eval/trec.js';
+import { readTrecQrels, readRun } from '../../src/eval/trec.js';
 import { kalelabName, loadExpected, parseTrecEvalOutput, QRELS, RUN } from './fixtures.js';
 
 const expected = loadExpected();
-const qrels = await readQrels(QRELS);
+const qrels = await readTrecQrels(QRELS);
 const run = await readRun(RUN);
 
 const TREC_MEASURES = [
@@ -167,5 +167,24 @@ describe('metric names and edge cases', () => {
     const dcg = 1 + 2 / Math.log2(3);
     const idcg = 2 + 1 / Math.log2(3);
     expect(r.aggregate['ndcg@10']).toBeCloseTo(dcg / idcg, 15);
+  });
+});
+
+describe('evaluateRun with ids shaped like Object.prototype members', () => {
+  it('keeps "__proto__" and "constructor" queries as ordinary rows, changing no prototype', () => {
+    const qrels = Object.fromEntries<Record<string, number>>([
+      ['__proto__', { d: 1 }],
+      ['constructor', { e: 1 }],
+    ]);
+    const run = Object.fromEntries<Record<string, number>>([
+      ['__proto__', { d: 1 }],
+      ['constructor', { toString: 2, e: 1 }],
+    ]);
+    const result = evaluateRun(qrels, run, ['recip_rank', 'mrr@10']);
+    expect(Object.keys(result.perQuery).sort()).toEqual(['__proto__', 'constructor']);
+    expect(result.perQuery['__proto__']!['recip_rank']).toBe(1);
+    expect(result.perQuery['constructor']!['recip_rank']).toBe(0.5);
+    expect(result.aggregate['recip_rank']).toBe(0.75);
+    expect(({} as Record<string, unknown>)['recip_rank']).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { evaluateRun } from '../../src/eval/metrics.js';
 import {
   formatRun,
-  readQrels,
+  readTrecQrels,
   readRun,
   TrecFormatError,
   writeQrels,
@@ -24,7 +24,7 @@ async function fileWith(name: string, text: string): Promise<string> {
 
 describe('reading TREC files', () => {
   it('reads the oracle qrels and run', async () => {
-    const qrels = await readQrels(QRELS);
+    const qrels = await readTrecQrels(QRELS);
     const run = await readRun(RUN);
     expect(Object.keys(qrels)).toHaveLength(39);
     expect(Object.keys(run)).toHaveLength(39);
@@ -37,7 +37,7 @@ describe('reading TREC files', () => {
 
   it('names file, line and field on bad input', async () => {
     const badGrade = await fileWith('bad-grade.txt', 'q1 0 d1 1\n\nq1 0 d2 x\n');
-    await expect(readQrels(badGrade)).rejects.toThrow(
+    await expect(readTrecQrels(badGrade)).rejects.toThrow(
       `${badGrade}:3: grade: "x" is not an integer`,
     );
     const short = await fileWith('short.txt', 'q1 Q0 d1 1 2.0\n');
@@ -64,13 +64,13 @@ describe('writing TREC files', () => {
   });
 
   it('round-trips the oracle files without changing any metric', async () => {
-    const qrels = await readQrels(QRELS);
+    const qrels = await readTrecQrels(QRELS);
     const run = await readRun(RUN);
     const runPath = join(dir, 'oracle-run.txt');
     const qrelsPath = join(dir, 'oracle-qrels.txt');
     await writeRun(runPath, run, { tag: 'oracle' });
     await writeQrels(qrelsPath, qrels);
-    const again = evaluateRun(await readQrels(qrelsPath), await readRun(runPath), [
+    const again = evaluateRun(await readTrecQrels(qrelsPath), await readRun(runPath), [
       'map',
       'ndcg@10',
     ]);
@@ -81,5 +81,55 @@ describe('writing TREC files', () => {
   it('refuses ids with whitespace and non-finite scores', () => {
     expect(() => formatRun({ q: { 'a b': 1 } })).toThrow(/whitespace/);
     expect(() => formatRun({ q: { a: Infinity } })).toThrow(/Infinity/);
+  });
+});
+
+describe('hostile ids and scores in TREC files', () => {
+  it('reads ids shaped like Object.prototype members as plain keys and scores them right', async () => {
+    const run = await readRun(
+      await fileWith(
+        'proto-run.txt',
+        'constructor Q0 __proto__ 1 2 t\nconstructor Q0 toString 2 1 t\n',
+      ),
+    );
+    const qrels = await readTrecQrels(
+      await fileWith('proto-qrels.txt', 'constructor 0 toString 1\nconstructor 0 valueOf 1\n'),
+    );
+    expect(Object.getPrototypeOf(run)).toBeNull();
+    expect(Object.keys(run['constructor']!)).toEqual(['__proto__', 'toString']);
+    const got = evaluateRun(qrels, run, ['map', 'recall@10', 'ndcg@10']);
+    const plain = evaluateRun({ q: { b: 1, c: 1 } }, { q: { a: 2, b: 1 } }, [
+      'map',
+      'recall@10',
+      'ndcg@10',
+    ]);
+    expect(got.aggregate).toEqual(plain.aggregate);
+    expect(got.aggregate['map']).toBeCloseTo(0.25, 12); // d at rank 2 relevant: (1/2) / 2 relevant
+    expect(({} as Record<string, unknown>)['map']).toBeUndefined(); // nothing leaked into Object.prototype
+  });
+
+  it('refuses scores that overflow a double and grades beyond 2^53, naming file:line and field', async () => {
+    await expect(readRun(await fileWith('inf.txt', 'q Q0 d 1 1e999 t\n'))).rejects.toThrow(
+      /inf\.txt:1: score: "1e999" is beyond the range of a double/,
+    );
+    await expect(
+      readTrecQrels(await fileWith('big.txt', 'q 0 d 99999999999999999999\n')),
+    ).rejects.toThrow(/big\.txt:1: grade: "99999999999999999999" is not an integer/);
+  });
+
+  it('shortens a huge bad line in its message and names lines that are not UTF-8', async () => {
+    const huge = await fileWith('huge.txt', 'x'.repeat(1 << 20) + '\n');
+    const message = await readRun(huge).then(
+      () => '',
+      (e: Error) => e.message,
+    );
+    expect(message).toMatch(/huge\.txt:1: line: expected 6 fields/);
+    expect(message.length).toBeLessThan(300);
+    const bad = join(dir, 'bad-utf8.txt');
+    await writeFile(
+      bad,
+      Buffer.concat([Buffer.from('q Q0 d'), Buffer.from([0xff]), Buffer.from(' 1 1 t\n')]),
+    );
+    await expect(readRun(bad)).rejects.toThrow(/bad-utf8\.txt:1: line: not valid UTF-8/);
   });
 });

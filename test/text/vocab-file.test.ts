@@ -170,3 +170,32 @@ describe('WordPieceTokenizer.fromDir', () => {
     ).rejects.toThrow(/tokenizer_config\.json: do_lower_case must be a boolean or null, got "yes"/);
   });
 });
+
+describe('vocab.txt that HF would read with lost ids', () => {
+  it('refuses a repeated token, naming both lines, with or without tokenizer.json', async () => {
+    const repeated = vocabText + 'the\n';
+    const line = parseVocabText(repeated).length;
+    const first = parseVocabText(vocabText).indexOf('the') + 1;
+    const alone = await dirWith({ 'vocab.txt': repeated });
+    await expect(WordPieceTokenizer.fromDir(alone)).rejects.toThrow(
+      `vocab.txt:${line}: token "the" repeats line ${first}`,
+    );
+    await expect(WordPieceTokenizer.fromVocabFile(join(alone, 'vocab.txt'))).rejects.toThrow(
+      `repeats line ${first}`,
+    );
+  });
+
+  it('refuses bytes that are not UTF-8, naming the line, and a vocabulary without [CLS]', async () => {
+    const dir = join(root(), `ckpt${n++}`);
+    await mkdir(dir);
+    await writeFile(
+      join(dir, 'vocab.txt'),
+      Buffer.concat([Buffer.from('[PAD]\n[UNK]\nca'), Buffer.from([0xfe]), Buffer.from('t\n')]),
+    );
+    await expect(WordPieceTokenizer.fromDir(dir)).rejects.toThrow(/vocab\.txt:3: not valid UTF-8/);
+    const noCls = await dirWith({ 'vocab.txt': '[PAD]\n[UNK]\n[SEP]\nthe\n' });
+    await expect(WordPieceTokenizer.fromDir(noCls)).rejects.toThrow(
+      /vocab\.txt: the vocabulary has no \[CLS\] token/,
+    );
+  });
+});

@@ -2,14 +2,18 @@
  * `kalelab encode`: embed texts ({"id","text"} per line) with a Hugging Face BERT checkpoint
  * and write {"id", "embedding"} per line, in input order.
  *
- * Thin: validates the input up front (every bad line is reported before any compute), then
- * calls the library (`loadEncoder`, `embedTexts`) chunk by chunk and streams the result to a
- * temporary file that is renamed into place at the end, so a crash never leaves a
- * half-written output. Floats are written as the shortest decimal that round-trips to float32.
+ * Thin: validates the input up front (every bad line is reported before any compute, and
+ * an --out that is the input or a model file, through any link, is refused), then calls the
+ * library (`loadEncoder`, `embedTexts`) chunk by chunk and writes the result atomically
+ * (util/files.ts: temporary name, fsync, rename), so a crash never leaves a half-written
+ * output. The output is held in memory as bytes until then (about 10 bytes per float).
+ * Floats are written as the shortest decimal that round-trips to float32.
  */
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
+import { formatValue } from '../../data/errors.js';
+import { lineText, readLineBatches } from '../../data/lines.js';
 import { initBackend } from '../../backend/index.js';
 import {
   disposeEncoder,
@@ -18,7 +22,7 @@ import {
   POOLINGS,
   type Pooling,
 } from '../../model/index.js';
-import { defaultProgress } from '../../util/index.js';
+import { defaultProgress, writeFileAtomic } from '../../util/index.js';
 
 interface EncodeCliOptions {
   readonly model: string;
@@ -68,6 +72,10 @@ async function runEncode(options: EncodeCliOptions): Promise<void> {
   const batchSize = positiveInt(options.batchSize, '--batch-size');
   const requestedMax =
     options.maxLength === undefined ? undefined : positiveInt(options.maxLength, '--max-length');
+  await checkOut(options.out, [
+    options.input,
+    ...['config.json', 'model.safetensors', 'vocab.txt'].map((f) => join(options.model, f)),
+  ]);
   const records = await readInput(options.input);
 
   await initBackend();
@@ -89,29 +97,37 @@ async function runEncode(options: EncodeCliOptions): Promise<void> {
     const maxLength = requestedMax ?? maxPos;
     const progress = defaultProgress();
     const H = encoder.config.hiddenSize;
-    await writeStreamAtomic(options.out, async (write) => {
-      for (let start = 0; start < records.length; start += CHUNK) {
-        const chunk = records.slice(start, start + CHUNK);
-        const vectors = embedTexts(
-          encoder,
-          tokenizer,
-          chunk.map((r) => r.text),
-          {
-            pooling,
-            maxLength,
-            batchSize,
-            progress: (e) =>
-              progress({ label: 'encode', done: start + e.done, total: records.length }),
-          },
-        );
-        const lines = chunk.map((r, i) => {
-          const row = Array.from(vectors.subarray(i * H, (i + 1) * H), (v) => float32Text(v, r.id));
-          return `{"id":${JSON.stringify(r.id)},"embedding":[${row.join(',')}]}\n`;
-        });
-        await write(lines.join(''));
-      }
-      if (records.length === 0) progress({ label: 'encode', done: 0, total: 0 });
-    });
+    const parts: Buffer[] = [];
+    for (let start = 0; start < records.length; start += CHUNK) {
+      const chunk = records.slice(start, start + CHUNK);
+      const vectors = embedTexts(
+        encoder,
+        tokenizer,
+        chunk.map((r) => r.text),
+        {
+          pooling,
+          maxLength,
+          batchSize,
+          progress: (e) =>
+            progress({ label: 'encode', done: start + e.done, total: records.length }),
+        },
+      );
+      const lines = chunk.map((r, i) => {
+        const row = Array.from(vectors.subarray(i * H, (i + 1) * H), (v) => float32Text(v, r.id));
+        return `{"id":${JSON.stringify(r.id)},"embedding":[${row.join(',')}]}\n`;
+      });
+      parts.push(Buffer.from(lines.join('')));
+    }
+    if (records.length === 0) progress({ label: 'encode', done: 0, total: 0 });
+    try {
+      await writeFileAtomic(options.out, Buffer.concat(parts));
+    } catch (error) {
+      // The writer's own message names its hidden temporary file; name --out instead.
+      const e = error as NodeJS.ErrnoException;
+      throw new Error(`--out ${options.out}: cannot write the output (${e.code ?? e.message})`, {
+        cause: error,
+      });
+    }
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     process.stderr.write(
       `kalelab encode: ${records.length} texts → ${options.out} (dim ${H}, ${pooling} pooling, ${secs}s)\n`,
@@ -121,45 +137,92 @@ async function runEncode(options: EncodeCliOptions): Promise<void> {
   }
 }
 
-/** Parses and validates the whole input first, so a bad line fails before any compute. */
-async function readInput(path: string): Promise<InputRecord[]> {
-  let text: string;
+/**
+ * Refuses an --out that is a folder, lies under a file, or is the same file as one of
+ * `inputs` (same device and inode, so hard and symbolic links count): writing it would
+ * replace the input. Checked before any work, so a bad --out costs nothing.
+ */
+async function checkOut(out: string, inputs: readonly string[]): Promise<void> {
+  const target = await stat(out).catch(() => undefined);
+  if (target === undefined) {
+    // Its folder is made when writing; the nearest existing ancestor must be a folder.
+    let parent = dirname(out);
+    let st = await stat(parent).catch(() => undefined);
+    while (st === undefined && dirname(parent) !== parent) {
+      parent = dirname(parent);
+      st = await stat(parent).catch(() => undefined);
+    }
+    if (st !== undefined && !st.isDirectory())
+      throw new Error(`--out ${out}: ${parent} is not a folder`);
+    return;
+  }
+  if (target.isDirectory()) throw new Error(`--out ${out}: is a folder; give a file name`);
+  for (const input of inputs) {
+    const source = await stat(input).catch(() => undefined);
+    if (source !== undefined && source.dev === target.dev && source.ino === target.ino)
+      throw new Error(
+        `--out ${out}: is the same file as ${input}; writing it would destroy the input`,
+      );
+  }
+}
+
+/** `value` for an error message: JSON, shortened (a bad line may be megabytes long). */
+const shown = (value: unknown): string => (value === undefined ? 'nothing' : formatValue(value));
+
+/** One input line: an object with a string or safe-integer "id" and a string "text". */
+function parseRecord(where: string, line: string): InputRecord {
+  let value: unknown;
   try {
-    text = await readFile(path, 'utf8');
+    value = JSON.parse(line);
   } catch (error) {
+    throw new Error(`${where}: not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`${where}: expected an object {"id", "text"}`);
+  }
+  const { id, text } = value as Record<string, unknown>;
+  if (typeof id === 'number' && !Number.isSafeInteger(id)) {
     throw new Error(
-      `${path}: cannot read the input (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-      { cause: error },
+      `${where}: field "id" must be a string or an integer of at most 2^53 (JSON readers round larger ones), got ${shown(id)}`,
     );
   }
+  if (typeof id !== 'string' && typeof id !== 'number') {
+    throw new Error(`${where}: field "id" must be a string or number, got ${shown(id)}`);
+  }
+  if (typeof text !== 'string') {
+    throw new Error(`${where}: field "text" must be a string, got ${shown(text)}`);
+  }
+  return { id, text };
+}
+
+/**
+ * Parses and validates the whole input first, so a bad line fails before any compute.
+ * Streamed line by line (data/lines.ts): lines that are not UTF-8 or too long are errors
+ * naming the line; an id given twice is an error (the output would be ambiguous).
+ */
+async function readInput(path: string): Promise<InputRecord[]> {
   const records: InputRecord[] = [];
-  const lines = text.split('\n');
-  lines.forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '') return;
-    const where = `${path}:${index + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new Error(`${where}: not valid JSON (${(error as Error).message})`, { cause: error });
+  const firstLine = new Map<string, number>();
+  for await (const batch of readLineBatches(path)) {
+    for (let i = 0; i < batch.lines.length; i++) {
+      const lineNo = batch.firstLine + i;
+      const where = `${path}:${lineNo}`;
+      let text: string;
+      try {
+        text = lineText(path, batch, i).trim();
+      } catch {
+        throw new Error(`${where}: ${batch.bad!.get(i)!}`);
+      }
+      if (text === '') continue;
+      const record = parseRecord(where, text);
+      const key = JSON.stringify(record.id);
+      const seen = firstLine.get(key);
+      if (seen !== undefined)
+        throw new Error(`${where}: field "id": ${shown(record.id)} repeats line ${seen}`);
+      firstLine.set(key, lineNo);
+      records.push(record);
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new Error(`${where}: expected an object {"id", "text"}`);
-    }
-    const { id, text: body } = value as Record<string, unknown>;
-    if (typeof id !== 'string' && typeof id !== 'number') {
-      throw new Error(
-        `${where}: field "id" must be a string or number, got ${id === undefined ? 'nothing' : JSON.stringify(id)}`,
-      );
-    }
-    if (typeof body !== 'string') {
-      throw new Error(
-        `${where}: field "text" must be a string, got ${body === undefined ? 'nothing' : JSON.stringify(body)}`,
-      );
-    }
-    records.push({ id, text: body });
-  });
+  }
   return records;
 }
 
@@ -179,25 +242,4 @@ function float32Text(v: number, id: string | number): string {
     if (Math.fround(s) === v) return String(s);
   }
   return String(Number(v.toPrecision(9)));
-}
-
-/** Streams into a temporary sibling of `path`, fsyncs, then renames it into place. */
-async function writeStreamAtomic(
-  path: string,
-  fill: (write: (text: string) => Promise<void>) => Promise<void>,
-): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const handle = await open(tmp, 'w');
-  try {
-    await fill(async (text) => {
-      await handle.write(text);
-    });
-    await handle.sync();
-    await handle.close();
-    await rename(tmp, path);
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await rm(tmp, { force: true });
-    throw error;
-  }
 }

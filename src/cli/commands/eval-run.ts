@@ -6,8 +6,9 @@
  */
 import type { Command } from 'commander';
 import { evaluateRun, type Evaluation } from '../../eval/metrics.js';
-import { ALLOWED_METRICS } from '../../eval/metric-names.js';
-import { readQrels, readRun } from '../../eval/trec.js';
+import { ALLOWED_METRICS, parseMetrics } from '../../eval/metric-names.js';
+import type { Qrels, Run } from '../../data/types.js';
+import { readTrecQrels, readRun } from '../../eval/trec.js';
 
 /** Metrics printed when --metrics is not given. */
 export const DEFAULT_EVAL_METRICS: readonly string[] = Object.freeze([
@@ -53,17 +54,58 @@ function formatPlain(result: Evaluation, metrics: readonly string[], perQuery: b
   return lines.join('\n') + '\n';
 }
 
-/** Runs the command and returns what it prints (the CLI writes it to stdout). */
-export async function evalRun(args: EvalRunArgs): Promise<string> {
-  const [qrels, run] = await Promise.all([readQrels(args.qrels), readRun(args.run)]);
-  const names = args.metrics === undefined ? DEFAULT_EVAL_METRICS : args.metrics.split(',');
-  const result = evaluateRun(qrels, run, names, { complete: args.complete ?? false });
-  if (args.json) {
-    return (
-      JSON.stringify({ aggregate: result.aggregate, perQuery: result.perQuery }, null, 2) + '\n'
-    );
+/**
+ * Why the scores may mean nothing, where trec_eval would print zeros without a word: an
+ * empty run or qrels, a run sharing no query with the qrels, qrels with no relevant
+ * judgement. Each warning names the file.
+ */
+export function evalRunWarnings(args: EvalRunArgs, qrels: Qrels, run: Run): string[] {
+  const warnings: string[] = [];
+  const runQueries = Object.keys(run);
+  const qrelsQueries = Object.keys(qrels);
+  if (runQueries.length === 0) warnings.push(`${args.run}: the run has no results`);
+  if (qrelsQueries.length === 0) warnings.push(`${args.qrels}: the qrels have no judgements`);
+  if (runQueries.length > 0 && qrelsQueries.length > 0) {
+    const shared = runQueries.filter((q) => Object.hasOwn(qrels, q)).length;
+    if (shared === 0)
+      warnings.push(
+        `${args.run}: none of its ${runQueries.length} queries is in ${args.qrels} (${qrelsQueries.length} queries): wrong qrels file?`,
+      );
   }
-  return formatPlain(result, Object.keys(result.aggregate), args.perQuery ?? false);
+  const relevant = qrelsQueries.some((q) => Object.values(qrels[q]!).some((g) => g >= 1));
+  if (qrelsQueries.length > 0 && !relevant)
+    warnings.push(`${args.qrels}: no judgement has grade ≥ 1, so no document is relevant`);
+  return warnings;
+}
+
+/** What the command prints on stdout, and its warnings (stderr; also in --json output). */
+export async function evalRunReport(
+  args: EvalRunArgs,
+): Promise<{ output: string; warnings: string[] }> {
+  const names = args.metrics === undefined ? DEFAULT_EVAL_METRICS : args.metrics.split(',');
+  try {
+    parseMetrics(names); // before reading files: a typo should not wait for a 10 GB run
+  } catch (error) {
+    throw new Error(`--metrics: ${(error as Error).message}`, { cause: error });
+  }
+  const [qrels, run] = await Promise.all([readTrecQrels(args.qrels), readRun(args.run)]);
+  const result = evaluateRun(qrels, run, names, { complete: args.complete ?? false });
+  const warnings = evalRunWarnings(args, qrels, run);
+  if (args.json) {
+    const body = { aggregate: result.aggregate, perQuery: result.perQuery };
+    // "warnings" only when there are some: a sound run prints the documented two keys.
+    const json = warnings.length > 0 ? { ...body, warnings } : body;
+    return { output: JSON.stringify(json, null, 2) + '\n', warnings };
+  }
+  return {
+    output: formatPlain(result, Object.keys(result.aggregate), args.perQuery ?? false),
+    warnings,
+  };
+}
+
+/** Runs the command and returns what it prints on stdout (the CLI writes it there). */
+export async function evalRun(args: EvalRunArgs): Promise<string> {
+  return (await evalRunReport(args)).output;
 }
 
 export function registerEvalRun(program: Command): void {
@@ -77,6 +119,8 @@ export function registerEvalRun(program: Command): void {
     .option('--complete', 'trec_eval -c: average over all qrels queries (missing ones score 0)')
     .option('--per-query', "trec_eval -q: also print each query's values")
     .action(async (options: EvalRunArgs) => {
-      process.stdout.write(await evalRun(options));
+      const { output, warnings } = await evalRunReport(options);
+      for (const w of warnings) process.stderr.write(`kalelab eval-run: warning: ${w}\n`);
+      process.stdout.write(output);
     });
 }

@@ -159,6 +159,11 @@ export async function buildWordNetDataset(
 
   report.addLines(lexicon.linesRead);
   const bySplit = sampleAndSplit(candidates(lexicon, spec, opts, posSet, report), opts);
+  if (Object.values(bySplit).every((list) => list.length === 0))
+    throw new Error(
+      `${task}: these options select no query (minQueryWords=${opts.minQueryWords}, pos=${opts.pos.join('+')}, ` +
+        `maxQueries=${opts.maxQueries ?? 'all'}); lower minQueryWords or add parts of speech`,
+    );
   const siblings = (s: Synset, limit?: number): string[] =>
     siblingSenses(lexicon, s, posSet, limit);
 

@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { DatasetFormatError } from '../errors.js';
-import { readLineBatches } from '../lines.js';
+import { lineText, readLineBatches } from '../lines.js';
 import { parseGloss } from './gloss.js';
 
 export type WordNetPos = 'n' | 'v' | 'a' | 'r';
@@ -100,7 +100,8 @@ async function readData(dictDir: string, pos: WordNetPos, out: Synset[]): Promis
   let lines = 0;
   for await (const batch of readLineBatches(file)) {
     lines += batch.lines.length;
-    batch.lines.forEach((text, i) => {
+    batch.lines.forEach((_, i) => {
+      const text = lineText(file, batch, i);
       if (text.startsWith('  ') || text.length === 0) return; // license header, final newline
       out.push(parseDataLine(file, batch.firstLine + i, text, pos));
     });
@@ -118,7 +119,8 @@ async function readIndex(
   let lines = 0;
   for await (const batch of readLineBatches(file)) {
     lines += batch.lines.length;
-    batch.lines.forEach((text, i) => {
+    batch.lines.forEach((_, i) => {
+      const text = lineText(file, batch, i);
       if (text.startsWith('  ') || text.length === 0) return;
       const fields = text.trim().split(' ');
       const count = Number(fields[2]);
