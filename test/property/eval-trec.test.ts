@@ -1,13 +1,13 @@
 /**
  * Round trips of src/eval/trec.ts: any query and document id without whitespace, any
  * finite score and any integer grade written by writeRun / writeQrels read back equal by
- * readRun / readQrels. Ids are drawn from all of Unicode (well-formed), long digit strings
+ * readRun / readTrecQrels. Ids are drawn from all of Unicode (well-formed), long digit strings
  * past 2^53 (ids are strings, never numbers), and names of Object.prototype members.
  */
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readQrels, readRun, writeQrels, writeRun } from '../../src/eval/index.js';
+import { readTrecQrels, readRun, writeQrels, writeRun } from '../../src/eval/index.js';
 import { useTempDir } from '../temp-dir.js';
 import { check } from './check.js';
 
@@ -80,7 +80,7 @@ describe('TREC files round-trip', () => {
         fc.asyncProperty(qrelsOf(id), async (qrels) => {
           const path = next();
           await writeQrels(path, qrels);
-          expect(await readQrels(path)).toEqual(qrels);
+          expect(await readTrecQrels(path)).toEqual(qrels);
         }),
       );
     });
@@ -109,7 +109,7 @@ describe('TREC files round-trip', () => {
       fc.asyncProperty(qrelsOf(mixed), async (qrels) => {
         const path = next();
         await writeQrels(path, qrels);
-        const read = await readQrels(path);
+        const read = await readTrecQrels(path);
         expect(read).toEqual(qrels);
         expect(Object.keys(read).sort()).toEqual(Object.keys(qrels).sort());
       }),

@@ -10,7 +10,7 @@
 import type { Command } from 'commander';
 import { basename } from 'node:path';
 import { ALLOWED_METRICS } from '../../eval/metric-names.js';
-import { readQrels } from '../../eval/trec.js';
+import { readTrecQrels } from '../../eval/trec.js';
 import {
   CORRECTIONS,
   DEFAULT_COMPARE,
@@ -98,7 +98,7 @@ export async function compare(args: CompareArgs): Promise<{ stdout: string; stde
     throw new Error(`--baseline "${options.baseline}" names no run; runs: ${[...seen].join(', ')}`);
   }
   const [qrels, ...loaded] = await Promise.all([
-    readQrels(args.qrels),
+    readTrecQrels(args.qrels),
     ...specs.map(([, file]) => readRunFile(file)),
   ]);
   const runs: Record<string, Run> = {};

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluatePacked, packRun } from '../../../src/eval/compare/packed-eval.js';
 import { evaluateRun } from '../../../src/eval/metrics.js';
-import { readQrels, readRun } from '../../../src/eval/trec.js';
+import { readTrecQrels, readRun } from '../../../src/eval/trec.js';
 import { Random } from '../../../src/util/random.js';
 import { QRELS, RUN } from '../fixtures.js';
 
@@ -37,7 +37,7 @@ function expectSame(
 
 describe('evaluatePacked', () => {
   it('equals evaluateRun (complete) on the trec_eval oracle run', async () => {
-    const [qrels, run] = await Promise.all([readQrels(QRELS), readRun(RUN)]);
+    const [qrels, run] = await Promise.all([readTrecQrels(QRELS), readRun(RUN)]);
     expectSame(qrels, run);
   });
 

@@ -4,7 +4,7 @@
  * fusion of the two), on the oracle's qrels.
  */
 import type { Qrels, Run } from '../../../src/data/types.js';
-import { readQrels, readRun } from '../../../src/eval/trec.js';
+import { readTrecQrels, readRun } from '../../../src/eval/trec.js';
 import { reciprocalRankFusion } from '../../../src/eval/compare/reciprocal-rank-fusion.js';
 import { QRELS, RUN } from '../fixtures.js';
 
@@ -26,7 +26,7 @@ export function demoteTop(run: Run): Run {
 }
 
 export async function loadRuns(): Promise<{ qrels: Qrels; runs: Record<string, Run> }> {
-  const [qrels, oracle] = await Promise.all([readQrels(QRELS), readRun(RUN)]);
+  const [qrels, oracle] = await Promise.all([readTrecQrels(QRELS), readRun(RUN)]);
   const demoted = demoteTop(oracle);
   return { qrels, runs: { oracle, demoted, fused: reciprocalRankFusion([oracle, demoted]) } };
 }
