@@ -10,6 +10,7 @@ import { registerEvalRun } from './commands/eval-run.js';
 import { registerEncode } from './commands/encode.js';
 import { registerDataset } from './commands/dataset.js';
 import { registerBench } from './commands/bench.js';
+import { registerExport } from './commands/export.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerEvalRun(program);
   registerEncode(program);
   registerDataset(program);
+  registerExport(program);
   registerBench(program);
   registerEnv(program);
   return program;
