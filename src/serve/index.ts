@@ -27,3 +27,12 @@ export {
   type OrtOutputs,
 } from './ort-engine.js';
 export { quantizeGraph, quantizePerColumn, WEIGHT_QMAX, type QuantizedWeight } from './quantize.js';
+export {
+  createEncoderEngine,
+  embedTextsOn,
+  ENGINES,
+  resolveEngine,
+  type EncoderEngine,
+  type EncoderEngineOptions,
+  type EngineName,
+} from './engine.js';
