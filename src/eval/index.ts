@@ -49,6 +49,8 @@ export {
 } from './trec.js';
 export {
   evaluateDense,
+  evaluateDenseOn,
+  type QueryEngine,
   evaluateBm25,
   scoreRun,
   datasetMetrics,

@@ -46,6 +46,9 @@ export interface EncoderEngine {
   /** 'tfjs', 'onnxruntime' or 'onnxruntime-int8' (the bench `path` names). */
   readonly name: 'tfjs' | 'onnxruntime' | 'onnxruntime-int8';
   readonly pooling: Pooling;
+  /** The encoder's hidden size and position table (vector size, longest input). */
+  readonly hidden: number;
+  readonly maxPositions: number;
   readonly embedBatch: BatchEmbedder;
   /** embedTexts on this engine (options.pooling must be the engine's, or absent). */
   embedTexts(
@@ -92,6 +95,8 @@ export async function createEncoderEngine(
     return {
       name: 'tfjs',
       pooling,
+      hidden: shape.hidden,
+      maxPositions: shape.maxPositions,
       embedBatch: (batch) => Promise.resolve(tfjsEmbedBatch(encoder, batch, pooling)),
       embedTexts: async (tokenizer, texts, o = {}) => {
         checkPooling(pooling, o.pooling);
@@ -106,6 +111,8 @@ export async function createEncoderEngine(
   return {
     name: precision === 'int8' ? 'onnxruntime-int8' : 'onnxruntime',
     pooling,
+    hidden: shape.hidden,
+    maxPositions: shape.maxPositions,
     embedBatch,
     embedTexts: async (tokenizer, texts, o = {}) => {
       checkPooling(pooling, o.pooling);
