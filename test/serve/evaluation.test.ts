@@ -24,7 +24,7 @@ function syntheticDataset(words: readonly string[]): RetrievalDataset {
   const rng = new Random(5);
   const sentence = (n: number): string =>
     Array.from({ length: n }, () => words[Math.floor(rng.next() * words.length)]!).join(' ');
-  const corpus: RetrievalDataset['corpus'] = {};
+  const corpus: Record<string, { title: string; text: string }> = {};
   for (let i = 0; i < 40; i++) corpus[`d${i}`] = { title: '', text: sentence(12 + (i % 9)) };
   const queries: Record<string, { text: string }> = {};
   const qrels: Record<string, Record<string, number>> = {};

@@ -3,21 +3,16 @@
  * and write {"id", "embedding"} per line, in input order.
  *
  * Thin: validates the input up front (every bad line is reported before any compute), then
- * calls the library (`loadEncoder`, `embedTexts`) chunk by chunk and streams the result to a
- * temporary file that is renamed into place at the end, so a crash never leaves a
+ * calls the library (`loadEncoder`, then an engine's `embedTexts`: ONNX Runtime or tfjs, as
+ * `--engine` says) chunk by chunk and streams the result to a temporary file that is renamed into place at the end, so a crash never leaves a
  * half-written output. Floats are written as the shortest decimal that round-trips to float32.
  */
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { initBackend } from '../../backend/index.js';
-import {
-  disposeEncoder,
-  embedTexts,
-  loadEncoder,
-  POOLINGS,
-  type Pooling,
-} from '../../model/index.js';
+import { disposeEncoder, loadEncoder, POOLINGS, type Pooling } from '../../model/index.js';
+import { createEncoderEngine, ENGINES, type EngineName } from '../../serve/index.js';
 import { defaultProgress } from '../../util/index.js';
 
 interface EncodeCliOptions {
@@ -27,6 +22,7 @@ interface EncodeCliOptions {
   readonly pooling: string;
   readonly maxLength?: string;
   readonly batchSize: string;
+  readonly engine: string;
 }
 
 /** Texts held per chunk: bounds memory to chunk × hidden floats while keeping batches length-sorted. */
@@ -48,6 +44,11 @@ export function registerEncode(program: Command): void {
       "maximum tokens per text, specials included (default: the model's max_position_embeddings)",
     )
     .option('--batch-size <n>', 'texts per forward pass', '32')
+    .option(
+      '--engine <name>',
+      `inference engine: ${ENGINES.join(' | ')} (auto: ONNX Runtime when onnxruntime-node is installed)`,
+      'auto',
+    )
     .action(async (options: EncodeCliOptions) => {
       await runEncode(options);
     });
@@ -65,6 +66,9 @@ async function runEncode(options: EncodeCliOptions): Promise<void> {
     );
   }
   const pooling = options.pooling as Pooling;
+  if (!(ENGINES as readonly string[]).includes(options.engine)) {
+    throw new Error(`--engine: unknown engine "${options.engine}"; allowed: ${ENGINES.join(', ')}`);
+  }
   const batchSize = positiveInt(options.batchSize, '--batch-size');
   const requestedMax =
     options.maxLength === undefined ? undefined : positiveInt(options.maxLength, '--max-length');
@@ -89,15 +93,17 @@ async function runEncode(options: EncodeCliOptions): Promise<void> {
     const maxLength = requestedMax ?? maxPos;
     const progress = defaultProgress();
     const H = encoder.config.hiddenSize;
+    const engine = await createEncoderEngine(encoder, {
+      engine: options.engine as EngineName,
+      pooling,
+    });
     await writeStreamAtomic(options.out, async (write) => {
       for (let start = 0; start < records.length; start += CHUNK) {
         const chunk = records.slice(start, start + CHUNK);
-        const vectors = embedTexts(
-          encoder,
+        const vectors = await engine.embedTexts(
           tokenizer,
           chunk.map((r) => r.text),
           {
-            pooling,
             maxLength,
             batchSize,
             progress: (e) =>
@@ -111,10 +117,10 @@ async function runEncode(options: EncodeCliOptions): Promise<void> {
         await write(lines.join(''));
       }
       if (records.length === 0) progress({ label: 'encode', done: 0, total: 0 });
-    });
+    }).finally(() => engine.dispose());
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     process.stderr.write(
-      `kalelab encode: ${records.length} texts → ${options.out} (dim ${H}, ${pooling} pooling, ${secs}s)\n`,
+      `kalelab encode: ${records.length} texts → ${options.out} (dim ${H}, ${pooling} pooling, ${engine.name}, ${secs}s)\n`,
     );
   } finally {
     disposeEncoder(encoder);
