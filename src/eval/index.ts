@@ -67,14 +67,7 @@ export {
   type QueryLatency,
   type QueryLatencyOptions,
 } from './query-latency.js';
-export {
-  benchQueryEncoder,
-  benchSearch,
-  BERT_BASE_SHAPE,
-  type QueryEncoderBench,
-  type QueryEncoderBenchOptions,
-  type SearchBench,
-} from './benchmarks.js';
+export { benchSearch, BERT_BASE_SHAPE, type SearchBench } from './benchmarks.js';
 export {
   benchTraining,
   TRAINING_SHAPES,
