@@ -54,7 +54,7 @@ const passageEngine = await createEncoderEngine(passage.encoder, {
   pooling,
   ...ortOptions,
 });
-let started = performance.now();
+const started = performance.now();
 const vectors = await passageEngine.embedTexts(
   passage.tokenizer,
   ids.map((id) => passageText(dataset.corpus[id]!)),
@@ -95,7 +95,6 @@ for (const q of queries) {
       precision,
       ...ortOptions,
     });
-    started = performance.now();
     const result = await evaluateDenseOn(engine, tokenizer, index, dataset, {
       split,
       maxQueries,
