@@ -129,6 +129,21 @@ describe('onnxModelBytes', () => {
     expect(ops.has('Erf')).toBe(true);
   });
 
+  it('every opset it writes (17…21) loads in ONNX Runtime and gives the same vectors', async () => {
+    const { encoder } = await loadEncoderWeights(fixture('tiny'));
+    const input = encoded(readExpected('tiny').inputs['batch']!);
+    const vectors: Float32Array[] = [];
+    for (const opset of [17, 18, 19, 20, 21]) {
+      const session = await OrtEncoderSession.create(
+        onnxModelBytes(encoder, { pooling: 'mean', normalize: true, opset }),
+      );
+      vectors.push((await session.run(input)).sentenceEmbedding);
+      await session.dispose();
+    }
+    disposeEncoder(encoder);
+    for (const v of vectors) expect(Array.from(v)).toEqual(Array.from(vectors[0]!));
+  });
+
   it('refuses an opset it does not write', () => {
     expect(() => checkOpset(13)).toThrow(/opset must be an integer in 17…21.*got 13/);
     expect(() => checkOpset(17.5)).toThrow(/got 17.5/);
