@@ -8,6 +8,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AutoTokenizer, env, pipeline } from '@huggingface/transformers';
+import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend/index.js';
 import { disposeEncoder, embedTexts, loadEncoder, type Encoder } from '../../src/model/index.js';
 import { exportOnnx } from '../../src/serve/index.js';
@@ -141,6 +142,19 @@ describe('exportOnnx refuses bad input', () => {
     await exportOnnx(encoder, tokenizer, dir, { quantize: 'int8' });
     await exportOnnx(encoder, tokenizer, dir);
     expect(await readdir(join(dir, 'onnx'))).toEqual(['model.onnx']);
+  });
+
+  it('a model ONNX cannot hold as exported (a non-float32 weight): clear error, nothing written', async () => {
+    const weights = new Map(encoder.weights);
+    const name = 'encoder.layer.0.attention.self.query.bias';
+    const bad = tf.variable(tf.zeros([encoder.config.hiddenSize], 'int32'));
+    weights.set(name, bad);
+    const dir = join(tmp(), 'int-weights');
+    await expect(exportOnnx({ config: encoder.config, weights }, tokenizer, dir)).rejects.toThrow(
+      /weight "encoder\.layer\.0\.attention\.self\.query\.bias" is int32; only float32 weights export/,
+    );
+    bad.dispose();
+    expect(await readdir(tmp())).not.toContain('int-weights');
   });
 
   it('no tokenizer, unknown pooling or quantization, bad opset: clear errors, nothing written', async () => {
