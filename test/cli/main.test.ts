@@ -7,7 +7,16 @@ describe('kalelab CLI', () => {
     const program = buildProgram();
     const commands = Object.fromEntries(program.commands.map((c) => [c.name(), c]));
     expect(Object.keys(commands).sort()).toEqual(
-      ['bench', 'dataset', 'encode', 'env', 'eval-run', 'experiment', 'walkthrough'].sort(),
+      [
+        'bench',
+        'dataset',
+        'encode',
+        'env',
+        'eval-run',
+        'experiment',
+        'export',
+        'walkthrough',
+      ].sort(),
     );
     const flags = (name: string) => commands[name]!.options.map((o) => o.long);
     expect(flags('walkthrough')).toEqual(expect.arrayContaining(['--quick', '--out']));
@@ -16,10 +25,20 @@ describe('kalelab CLI', () => {
       expect.arrayContaining(['--qrels', '--run', '--metrics', '--json']),
     );
     expect(flags('encode')).toEqual(
-      expect.arrayContaining(['--model', '--input', '--pooling', '--out']),
+      expect.arrayContaining(['--model', '--input', '--pooling', '--out', '--engine']),
+    );
+    expect(flags('export')).toEqual(
+      expect.arrayContaining([
+        '--model',
+        '--out',
+        '--pooling',
+        '--normalize',
+        '--quantize',
+        '--opset',
+      ]),
     );
     expect(flags('dataset')).toEqual(expect.arrayContaining(['--dataset', '--json']));
-    expect(flags('bench')).toEqual(expect.arrayContaining(['--json']));
+    expect(flags('bench')).toEqual(expect.arrayContaining(['--json', '--quick']));
   });
 
   it('runs the quick walkthrough on wordnet-senses only, the full one on both tasks', () => {
