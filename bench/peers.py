@@ -13,11 +13,14 @@ import numpy as np
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--quick", action="store_true")
+parser.add_argument("--search-only", action="store_true", help="numpy search only (kalelab bench takes PyTorch rows from serve_torch_peers.py)")
 args = parser.parse_args()
 runs = 3 if args.quick else 20
 out = {}
 
 try:
+    if args.search_only:
+        raise ImportError("skipped: --search-only")
     import torch
     import torch.nn as nn
 
@@ -59,8 +62,8 @@ try:
                         "medianMs": round(med, 2), "p90Ms": round(times[int(0.9 * (len(times) - 1))], 2),
                         "gflops": round(flops / 1e6 / med, 2)})
     out["pytorch"] = {"version": torch.__version__, "threads": torch.get_num_threads(), "queryEncoder": results}
-except ImportError:
-    out["pytorch"] = {"note": "torch not installed"}
+except ImportError as error:
+    out["pytorch"] = {"note": str(error) if args.search_only else "torch not installed"}
 
 docs, dim, queries, k = (10000, 768, 64, 100) if args.quick else (100000, 768, 256, 100)
 rng = np.random.default_rng(11)

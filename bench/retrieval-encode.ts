@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../src/backend/index.js';
 import { loadDataset } from '../src/data/index.js';
-import { BERT_BASE_SHAPE } from '../src/eval/index.js';
+import { BERT_BASE_SHAPE } from '../src/bench/index.js';
 import {
   createEncoder,
   disposeEncoder,

@@ -11,6 +11,7 @@ import { registerEncode } from './commands/encode.js';
 import { registerDataset } from './commands/dataset.js';
 import { registerBench } from './commands/bench.js';
 import { registerCompare } from './commands/compare.js';
+import { registerExport } from './commands/export.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerEvalRun(program);
   registerEncode(program);
   registerDataset(program);
+  registerExport(program);
   registerBench(program);
   registerCompare(program);
   registerEnv(program);

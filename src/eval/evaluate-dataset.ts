@@ -169,9 +169,73 @@ export function evaluateDense(
         label: 'encode queries',
       },
     );
-    const top = searchTopK(vectors, index.vectors, index.dim, options.depth ?? DEFAULT_DEPTH);
-    return topKToRun(top, ids, index.ids);
+    return denseRun(vectors, ids, index, options.depth);
   });
+}
+
+/** Exact top-`depth` search of query vectors [ids.length · dim] over `index`, as a run. */
+function denseRun(
+  vectors: Float32Array,
+  ids: readonly string[],
+  index: DenseIndex,
+  depth = DEFAULT_DEPTH,
+): Run {
+  return topKToRun(searchTopK(vectors, index.vectors, index.dim, depth), [...ids], index.ids);
+}
+
+/** What evaluateDenseOn needs from an inference engine (serve/engine.ts's EncoderEngine). */
+export interface QueryEngine {
+  readonly hidden: number;
+  readonly maxPositions: number;
+  readonly pooling: Pooling;
+  embedTexts(
+    tokenizer: WordPieceTokenizer,
+    texts: readonly string[],
+    options?: { maxLength?: number; normalize?: boolean; progress?: ProgressSink; label?: string },
+  ): Promise<Float32Array>;
+}
+
+/**
+ * evaluateDense with the queries encoded by `engine` (ONNX Runtime or tfjs, see
+ * serve/createEncoderEngine): the same queries, search and metrics; `seconds` includes the
+ * encoding. The engine's pooling is used (options.pooling must match it, or be absent).
+ */
+export async function evaluateDenseOn(
+  engine: QueryEngine,
+  tokenizer: WordPieceTokenizer,
+  index: DenseIndex,
+  dataset: RetrievalDataset,
+  options: DenseEvalOptions = {},
+): Promise<DatasetEvaluation> {
+  if (engine.hidden !== index.dim) {
+    throw new Error(
+      `evaluateDenseOn: query engine has hidden size ${engine.hidden}, the index ${index.dim}`,
+    );
+  }
+  if (options.pooling !== undefined && options.pooling !== engine.pooling) {
+    throw new Error(
+      `evaluateDenseOn: the engine pools "${engine.pooling}", options.pooling is "${options.pooling}"`,
+    );
+  }
+  const started = performance.now();
+  const queries = judgedQueries(
+    evaluationSplit(dataset, options.split ?? 'test'),
+    options.maxQueries,
+  );
+  const ids = Object.keys(queries);
+  const vectors = await engine.embedTexts(
+    tokenizer,
+    ids.map((id) => queries[id]!.text),
+    {
+      maxLength: Math.min(options.maxLength ?? 32, engine.maxPositions),
+      normalize: options.normalize ?? false,
+      progress: options.progress ?? silentProgress,
+      label: 'encode queries',
+    },
+  );
+  const encodeSeconds = (performance.now() - started) / 1000;
+  const result = evaluateWith(dataset, options, () => denseRun(vectors, ids, index, options.depth));
+  return { ...result, seconds: result.seconds + encodeSeconds };
 }
 
 export interface Bm25EvalOptions {

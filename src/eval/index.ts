@@ -49,6 +49,8 @@ export {
 } from './trec.js';
 export {
   evaluateDense,
+  evaluateDenseOn,
+  type QueryEngine,
   evaluateBm25,
   scoreRun,
   datasetMetrics,
@@ -65,12 +67,4 @@ export {
   type QueryLatency,
   type QueryLatencyOptions,
 } from './query-latency.js';
-export {
-  benchQueryEncoder,
-  benchSearch,
-  BERT_BASE_SHAPE,
-  type QueryEncoderBench,
-  type QueryEncoderBenchOptions,
-  type SearchBench,
-} from './benchmarks.js';
 export * from './compare/index.js';

@@ -3,8 +3,12 @@
  * batch 1 (online search) and batch 32, on the active backend, with real query texts —
  * so sequence lengths follow the dataset's query length distribution — or with a fixed
  * length (32 tokens, the paper's q_max_len) for comparability across datasets.
+ *
+ * The forward pass is tfjs's unless `embedBatch` names another engine's (serve/engine.ts:
+ * ONNX Runtime fp32 or int8), so the serving engine's latency is measured the same way.
  */
 import {
+  type BatchEmbedder,
   disposeTokenBatch,
   embed,
   encoderFlops,
@@ -25,6 +29,11 @@ export interface QueryLatencyOptions {
   readonly runs?: number;
   /** Batch sizes to time (default [1, 32]). */
   readonly batchSizes?: readonly number[];
+  /**
+   * The engine to time (an EncoderEngine's `embedBatch`); default: tfjs's forward pass of
+   * `encoder`. Either way the call ends with the vectors on the host.
+   */
+  readonly embedBatch?: BatchEmbedder;
 }
 
 export interface QueryLatency {
@@ -55,9 +64,15 @@ export async function queryEncoderLatency(
       batches.push(tokenizer.encodeBatch(chunk, { maxLength, padTo: pad }));
     }
     let call = 0;
+    const engine = options.embedBatch;
     byBatch[size] = await measureLatency(
-      () => {
-        const batch = toTokenBatch(batches[call++ % batches.length]!);
+      async () => {
+        const encoded = batches[call++ % batches.length]!;
+        if (engine !== undefined) {
+          await engine(encoded);
+          return;
+        }
+        const batch = toTokenBatch(encoded);
         try {
           const out = embed(encoder, batch, 'cls');
           out.dataSync(); // wait for the backend to finish inside the timed call

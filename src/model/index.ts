@@ -53,5 +53,10 @@ export {
   type CheckpointReport,
   type LoadOptions,
 } from './checkpoint.js';
-export { embedTexts, type EmbedTextsOptions } from './embed-texts.js';
+export {
+  embedTexts,
+  embedTextsWith,
+  type BatchEmbedder,
+  type EmbedTextsOptions,
+} from './embed-texts.js';
 export { encoderFlops } from './flops.js';

@@ -15,6 +15,7 @@ describe('kalelab CLI', () => {
         'env',
         'eval-run',
         'experiment',
+        'export',
         'walkthrough',
       ].sort(),
     );
@@ -25,10 +26,20 @@ describe('kalelab CLI', () => {
       expect.arrayContaining(['--qrels', '--run', '--metrics', '--json']),
     );
     expect(flags('encode')).toEqual(
-      expect.arrayContaining(['--model', '--input', '--pooling', '--out']),
+      expect.arrayContaining(['--model', '--input', '--pooling', '--out', '--engine']),
+    );
+    expect(flags('export')).toEqual(
+      expect.arrayContaining([
+        '--model',
+        '--out',
+        '--pooling',
+        '--normalize',
+        '--quantize',
+        '--opset',
+      ]),
     );
     expect(flags('dataset')).toEqual(expect.arrayContaining(['--dataset', '--json']));
-    expect(flags('bench')).toEqual(expect.arrayContaining(['--json']));
+    expect(flags('bench')).toEqual(expect.arrayContaining(['--json', '--quick']));
     expect(flags('compare')).toEqual(
       expect.arrayContaining([
         '--qrels',

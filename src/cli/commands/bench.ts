@@ -1,80 +1,137 @@
+/**
+ * `kalelab bench [--json] [--quick]`: query-encoder latency per engine path (tfjs,
+ * onnxruntime, onnxruntime-int8) at BERT-base width, 12/9/6/3/2/1 layers, batch 1 and 32,
+ * 32 tokens; training throughput; exact search; corpus-encoding throughput per engine; and,
+ * in the same run, the peers: PyTorch on an equivalent module, ONNX Runtime on PyTorch's
+ * export of it, numpy search. Thin: the measuring is in src/bench and src/eval.
+ */
 import type { Command } from 'commander';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../../backend/index.js';
-import { benchTrainingPeers } from '../../bench/index.js';
-import { BERT_BASE_SHAPE, benchQueryEncoder, benchSearch } from '../../eval/index.js';
+import {
+  benchCorpusEncoding,
+  benchQueryEncoder,
+  benchTorchPeers,
+  peerPython,
+  QUERY_ENCODER_PATHS,
+  type QueryEncoderBenchOptions,
+  type QueryEncoderPath,
+} from '../../bench/index.js';
+import { BERT_BASE_SHAPE, benchSearch, benchTrainingPeers } from '../../bench/index.js';
+import { ortAvailable } from '../../serve/index.js';
 
-/** PyTorch / numpy peers from bench/peers.py, when a Python with torch is present. */
-function peers(quick: boolean): Record<string, unknown> {
+/** numpy's search peer from bench/peers.py (its PyTorch rows are superseded by serve_torch_peers.py). */
+function numpyPeer(quick: boolean): Record<string, unknown> {
   const script = fileURLToPath(new URL('../../../bench/peers.py', import.meta.url));
-  const python = process.env['KALELAB_PYTHON'] ?? '/usr/bin/python3';
-  if (!existsSync(script) || !existsSync(python)) return { note: 'no Python with torch found' };
+  const python = peerPython();
+  if (!existsSync(script) || !existsSync(python)) return { note: 'no Python found' };
   try {
-    const out = execFileSync(python, [script, ...(quick ? ['--quick'] : [])], {
+    const out = execFileSync(python, [script, '--search-only', ...(quick ? ['--quick'] : [])], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 600_000,
     });
-    return JSON.parse(out) as Record<string, unknown>;
+    return (JSON.parse(out) as { numpy: Record<string, unknown> }).numpy;
   } catch (error) {
-    return { note: `peers not measured: ${(error as Error).message.split('\n')[0]}` };
+    return { note: `numpy peer not measured: ${(error as Error).message.split('\n')[0]}` };
   }
+}
+
+interface BenchCliOptions {
+  readonly json?: boolean;
+  readonly quick?: boolean;
+  readonly peers?: boolean;
+  readonly threads?: string;
+  readonly training?: boolean;
 }
 
 export function registerBench(program: Command): void {
   program
     .command('bench')
-    .description(
-      'latency and throughput benchmarks on the active backend (and PyTorch peers if installed)',
-    )
+    .description('latency and throughput benchmarks per engine (and PyTorch / ONNX Runtime peers)')
     .option('--json', 'print JSON')
-    .option('--quick', 'fewer runs and a smaller search matrix (a smoke run)')
-    .option('--no-peers', 'skip the PyTorch / numpy peers')
-    .action(async (opts: { json?: boolean; quick?: boolean; peers?: boolean }) => {
-      const backend = await initBackend();
-      const quick = Boolean(opts.quick);
-      const log = (line: string) => process.stderr.write(line + '\n');
-      log('query encoder (BERT-base width, batch 1, 32 tokens) ...');
-      const queryEncoder = await benchQueryEncoder({
-        runs: quick ? 3 : 20,
-        warmup: quick ? 1 : 3,
-        ...(quick ? { depths: [12, 2] } : {}),
-      });
-      log('training: 1 thread and every core, kalelab (wasm) and PyTorch, one process each ...');
-      const { rows: training, notes: trainingNotes } = await benchTrainingPeers({
-        steps: quick ? 1 : 3,
-        noTorch: opts.peers === false,
-      });
-      log('search ...');
-      const search = benchSearch(quick ? { docs: 10_000, queries: 64 } : {});
-      const report = {
-        backend: backend.name,
-        threads: backend.threads,
-        queryEncoder,
-        training,
-        trainingNotes,
-        search,
-        peers: opts.peers === false ? {} : peers(quick),
-      };
-      if (opts.json) {
-        process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-        return;
-      }
-      const lines = [
-        `backend ${backend.name}, ${backend.threads} thread(s); query encoder ${BERT_BASE_SHAPE.hiddenSize} hidden`,
-        ...queryEncoder.map(
-          (r) =>
-            `  query encoder ${String(r.layers).padStart(2)} layers  batch ${r.batch}: ${r.medianMs} ms median, ${r.p90Ms} ms p90, ${r.gflops} GFLOP/s`,
-        ),
-        ...training.map(
-          (t) =>
-            `  training ${t.framework.padEnd(7)} ${t.backend} ${t.threads}t ${t.preset.padEnd(9)} H ${t.hidden} × ${t.layers}${t.tied ? ' tied' : ''}, batch ${t.batch}: ${t.secondsPerStep} s/step, ${t.examplesPerSecond} examples/s, ${t.tokensPerSecond} tokens/s${t.gflops === undefined ? '' : `, ${t.gflops} GFLOP/s`}`,
-        ),
-        `  search ${search.docs} x ${search.dim}: ${search.queriesPerSecond} queries/s, ${search.gflops} GFLOP/s`,
-        `  peers: ${JSON.stringify(report.peers)}`,
-      ];
-      process.stdout.write(lines.join('\n') + '\n');
+    .option('--quick', 'small sizes and few runs (12 and 2 layers, batch 1, a smoke run)')
+    .option('--no-peers', 'skip the PyTorch / ONNX-Runtime-on-PyTorch / numpy peers')
+    .option('--no-training', 'skip the training-throughput rows')
+    .option('--threads <n>', 'ONNX Runtime and PyTorch intra-op threads (default: their own)')
+    .action(async (opts: BenchCliOptions) => {
+      await runBench(opts);
     });
+}
+
+async function runBench(opts: BenchCliOptions): Promise<void> {
+  const threads = opts.threads === undefined ? undefined : Number(opts.threads);
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) {
+    throw new Error(`--threads: expected a positive integer, got "${opts.threads}"`);
+  }
+  const backend = await initBackend();
+  const quick = Boolean(opts.quick);
+  const log = (line: string) => process.stderr.write(line + '\n');
+  const paths: QueryEncoderPath[] = (await ortAvailable()) ? [...QUERY_ENCODER_PATHS] : ['tfjs'];
+  const sizes: QueryEncoderBenchOptions = {
+    paths,
+    runs: quick ? 3 : 20,
+    warmup: quick ? 1 : 3,
+    ...(quick ? { depths: [12, 2], batchSizes: [1] } : {}),
+    ...(threads !== undefined ? { threads } : {}),
+  };
+  log(`query encoder (BERT-base width, 32 tokens; ${paths.join(', ')}) ...`);
+  const queryEncoder = await benchQueryEncoder(sizes);
+  log('corpus encoding ...');
+  const corpusEncoding = await benchCorpusEncoding({
+    paths: paths.includes('onnxruntime') ? ['tfjs', 'onnxruntime'] : ['tfjs'],
+    passages: quick ? 16 : 512,
+    ...(threads !== undefined ? { threads } : {}),
+  });
+  log('training: 1 thread and every core, kalelab (wasm) and PyTorch, one process each ...');
+  const { rows: training, notes: trainingNotes } =
+    opts.training === false
+      ? { rows: [], notes: [] }
+      : await benchTrainingPeers({ steps: quick ? 1 : 3, noTorch: opts.peers === false });
+  log('search ...');
+  const search = benchSearch(quick ? { docs: 10_000, queries: 64 } : {});
+  let peers: Record<string, unknown> = {};
+  if (opts.peers !== false) {
+    log('peers (PyTorch, ONNX Runtime on PyTorch export, numpy) ...');
+    const torch = await benchTorchPeers(sizes);
+    peers = {
+      ...('note' in torch ? { pytorch: torch, onnxruntime: torch } : torch),
+      numpy: numpyPeer(quick),
+    };
+  }
+  const report = {
+    backend: backend.name,
+    threads: backend.threads,
+    onnxruntimeThreads: threads ?? null,
+    queryEncoder,
+    corpusEncoding,
+    training,
+    trainingNotes,
+    search,
+    peers,
+  };
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    return;
+  }
+  const lines = [
+    `backend ${backend.name}, ${backend.threads} thread(s); query encoder ${BERT_BASE_SHAPE.hiddenSize} hidden`,
+    ...queryEncoder.map(
+      (r) =>
+        `  query encoder ${r.path.padEnd(16)} ${String(r.layers).padStart(2)} layers  batch ${String(r.batch).padStart(2)}: ${r.medianMs} ms median, ${r.p90Ms} ms p90, ${r.gflops} GFLOP/s`,
+    ),
+    ...corpusEncoding.map(
+      (c) =>
+        `  corpus encoding ${c.path.padEnd(12)} ${c.passages} × ${c.seqLen} tokens: ${c.passagesPerSecond} passages/s`,
+    ),
+    ...training.map(
+      (t) =>
+        `  training ${t.framework.padEnd(7)} ${t.backend} ${t.threads}t ${t.preset.padEnd(9)} H ${t.hidden} × ${t.layers}${t.tied ? ' tied' : ''}, batch ${t.batch}: ${t.secondsPerStep} s/step, ${t.examplesPerSecond} examples/s, ${t.tokensPerSecond} tokens/s${t.gflops === undefined ? '' : `, ${t.gflops} GFLOP/s`}`,
+    ),
+    `  search ${search.docs} x ${search.dim}: ${search.queriesPerSecond} queries/s, ${search.gflops} GFLOP/s`,
+    `  peers: ${JSON.stringify(peers)}`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
 }

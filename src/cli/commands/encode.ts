@@ -4,7 +4,8 @@
  *
  * Thin: validates the input up front (every bad line is reported before any compute, and
  * an --out that is the input or a model file, through any link, is refused), then calls the
- * library (`loadEncoder`, `embedTexts`) chunk by chunk and writes the result atomically
+ * library (`loadEncoder`, then an engine's `embedTexts`: ONNX Runtime or tfjs, as `--engine`
+ * says) chunk by chunk and writes the result atomically
  * (util/files.ts: temporary name, fsync, rename), so a crash never leaves a half-written
  * output. The output is held in memory as bytes until then (about 10 bytes per float).
  * Floats are written as the shortest decimal that round-trips to float32.
@@ -15,13 +16,8 @@ import type { Command } from 'commander';
 import { formatValue } from '../../data/errors.js';
 import { lineText, readLineBatches } from '../../data/lines.js';
 import { initBackend } from '../../backend/index.js';
-import {
-  disposeEncoder,
-  embedTexts,
-  loadEncoder,
-  POOLINGS,
-  type Pooling,
-} from '../../model/index.js';
+import { disposeEncoder, loadEncoder, POOLINGS, type Pooling } from '../../model/index.js';
+import { createEncoderEngine, ENGINES, type EngineName } from '../../serve/index.js';
 import { defaultProgress, writeFileAtomic } from '../../util/index.js';
 
 interface EncodeCliOptions {
@@ -31,6 +27,7 @@ interface EncodeCliOptions {
   readonly pooling: string;
   readonly maxLength?: string;
   readonly batchSize: string;
+  readonly engine: string;
 }
 
 /** Texts held per chunk: bounds memory to chunk × hidden floats while keeping batches length-sorted. */
@@ -52,6 +49,11 @@ export function registerEncode(program: Command): void {
       "maximum tokens per text, specials included (default: the model's max_position_embeddings)",
     )
     .option('--batch-size <n>', 'texts per forward pass', '32')
+    .option(
+      '--engine <name>',
+      `inference engine: ${ENGINES.join(' | ')} (auto: ONNX Runtime when onnxruntime-node is installed)`,
+      'auto',
+    )
     .action(async (options: EncodeCliOptions) => {
       await runEncode(options);
     });
@@ -69,6 +71,9 @@ async function runEncode(options: EncodeCliOptions): Promise<void> {
     );
   }
   const pooling = options.pooling as Pooling;
+  if (!(ENGINES as readonly string[]).includes(options.engine)) {
+    throw new Error(`--engine: unknown engine "${options.engine}"; allowed: ${ENGINES.join(', ')}`);
+  }
   const batchSize = positiveInt(options.batchSize, '--batch-size');
   const requestedMax =
     options.maxLength === undefined ? undefined : positiveInt(options.maxLength, '--max-length');
@@ -97,26 +102,32 @@ async function runEncode(options: EncodeCliOptions): Promise<void> {
     const maxLength = requestedMax ?? maxPos;
     const progress = defaultProgress();
     const H = encoder.config.hiddenSize;
+    const engine = await createEncoderEngine(encoder, {
+      engine: options.engine as EngineName,
+      pooling,
+    });
     const parts: Buffer[] = [];
-    for (let start = 0; start < records.length; start += CHUNK) {
-      const chunk = records.slice(start, start + CHUNK);
-      const vectors = embedTexts(
-        encoder,
-        tokenizer,
-        chunk.map((r) => r.text),
-        {
-          pooling,
-          maxLength,
-          batchSize,
-          progress: (e) =>
-            progress({ label: 'encode', done: start + e.done, total: records.length }),
-        },
-      );
-      const lines = chunk.map((r, i) => {
-        const row = Array.from(vectors.subarray(i * H, (i + 1) * H), (v) => float32Text(v, r.id));
-        return `{"id":${JSON.stringify(r.id)},"embedding":[${row.join(',')}]}\n`;
-      });
-      parts.push(Buffer.from(lines.join('')));
+    try {
+      for (let start = 0; start < records.length; start += CHUNK) {
+        const chunk = records.slice(start, start + CHUNK);
+        const vectors = await engine.embedTexts(
+          tokenizer,
+          chunk.map((r) => r.text),
+          {
+            maxLength,
+            batchSize,
+            progress: (e) =>
+              progress({ label: 'encode', done: start + e.done, total: records.length }),
+          },
+        );
+        const lines = chunk.map((r, i) => {
+          const row = Array.from(vectors.subarray(i * H, (i + 1) * H), (v) => float32Text(v, r.id));
+          return `{"id":${JSON.stringify(r.id)},"embedding":[${row.join(',')}]}\n`;
+        });
+        parts.push(Buffer.from(lines.join('')));
+      }
+    } finally {
+      engine.dispose();
     }
     if (records.length === 0) progress({ label: 'encode', done: 0, total: 0 });
     try {
@@ -130,7 +141,7 @@ async function runEncode(options: EncodeCliOptions): Promise<void> {
     }
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     process.stderr.write(
-      `kalelab encode: ${records.length} texts → ${options.out} (dim ${H}, ${pooling} pooling, ${secs}s)\n`,
+      `kalelab encode: ${records.length} texts → ${options.out} (dim ${H}, ${pooling} pooling, ${engine.name}, ${secs}s)\n`,
     );
   } finally {
     disposeEncoder(encoder);
