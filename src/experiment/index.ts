@@ -30,3 +30,13 @@ export {
   type ComputeRecord,
   type TrainedDual,
 } from './models.js';
+export {
+  planGrid,
+  asymName,
+  ALIGN_METHOD,
+  type GridPlan,
+  type PlannedModel,
+  type PlannedRow,
+  type QuerySource,
+  type DatasetInfo,
+} from './plan.js';
