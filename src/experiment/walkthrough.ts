@@ -9,7 +9,8 @@ import type { ResultRow, ResultsFile } from '../data/types.js';
 import { activeBackend, initBackend } from '../backend/index.js';
 import { writeHtmlReport } from '../report/index.js';
 import { defaultProgress, type ProgressSink } from '../util/index.js';
-import { runGrid, type GridHooks } from './grid.js';
+import { runGrid } from './grid.js';
+import type { GridHooks } from './grid-workspace.js';
 import { gridOptions, type GridOptions, type GridPresetName } from './options.js';
 import { machineInfo, mergeRow, readResults, writeResults } from './results-io.js';
 import { reportSections } from './summary.js';
@@ -27,7 +28,7 @@ export interface ExperimentOptions {
   readonly init?: string;
   readonly progress?: ProgressSink;
   readonly log?: (line: string) => void;
-  readonly hooks?: Omit<GridHooks, 'progress' | 'log' | 'onRow'>;
+  readonly hooks?: Omit<GridHooks, 'progress' | 'log'>;
 }
 
 export interface ExperimentResult {
@@ -74,7 +75,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     await runGrid(
       dataset,
       grid,
-      { out: options.out, done: rows, ...(options.init ? { init: options.init } : {}) },
+      { out: options.out, ...(options.init ? { init: options.init } : {}) },
       {
         ...options.hooks,
         progress: options.progress ?? defaultProgress(),
