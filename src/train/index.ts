@@ -61,6 +61,7 @@ export {
   type ResolvedTrainOptions,
   type TrainOptions,
 } from './options.js';
+export { optionChecks, checkPositive, type OptionChecks } from './option-checks.js';
 export {
   CHECKPOINT_SUBDIR,
   findTrainCheckpoint,
