@@ -94,13 +94,7 @@ export function planGrid(
   dataset: DatasetInfo,
 ): GridPlan {
   const L = dataset.fullLayers ?? options.model.numHiddenLayers;
-  for (const k of options.queryDepths) {
-    if (!Number.isInteger(k) || k < 1 || k >= L) {
-      throw new Error(
-        `GridOptions.queryDepths: ${k} must be an integer in 1…${L - 1} (the full model has ${L} layers)`,
-      );
-    }
-  }
+  checkQueryDepths(options.queryDepths, L);
   const depths = [...new Set(options.queryDepths)].sort((a, b) => a - b);
   const half = Math.max(1, Math.floor(L / 2));
   const models: PlannedModel[] = [{ name: 'full', queryLayers: L, passageLayers: L }];
@@ -141,6 +135,17 @@ export function planGrid(
     models: Object.freeze(models),
     rows: Object.freeze(rows),
   });
+}
+
+/** Throws unless every depth is an integer in 1…L−1 (a full model of L layers can be cut to it). */
+export function checkQueryDepths(depths: readonly number[], L: number): void {
+  for (const k of depths) {
+    if (!Number.isInteger(k) || k < 1 || k >= L) {
+      throw new Error(
+        `GridOptions.queryDepths: ${k} must be an integer in 1…${L - 1} (the full model has ${L} layers)`,
+      );
+    }
+  }
 }
 
 /** The model name of the asymmetric dual encoder with a k-layer query encoder. */

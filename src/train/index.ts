@@ -74,6 +74,11 @@ export { plannedSteps, trainDualEncoder, type TrainHooks, type TrainResult } fro
 export {
   TRAIN_PRESETS,
   TRAIN_PRESET_NAMES,
+  MODEL_SHAPES,
+  TRAIN_SCHEDULES,
+  widthScaledInit,
+  type ModelShapeName,
+  type TrainScheduleName,
   createPresetDualEncoder,
   zeroPositionEmbeddings,
   presetConfig,
