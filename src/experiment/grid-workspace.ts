@@ -33,13 +33,15 @@ import type { GridOptions } from './options.js';
 import { latencyMeter, latencyTexts, type Latency } from './latency.js';
 import { passageIndex } from './passage-index.js';
 import { planGrid, type GridPlan, type PlannedModel, type PlannedRow } from './plan.js';
-import { trainAhead, withoutCallbacks, type TrainAhead } from './scheduler.js';
+import { trainAhead, type TrainAhead } from './scheduler.js';
 
 export interface GridHooks extends ModelHooks {
   /** Progress of long loops (encoding, training, alignment). */
   readonly progress?: ProgressSink;
   /** One human-readable line per phase. */
   readonly log?: (line: string) => void;
+  /** Stops training on this thread at the next step boundary (a checkpoint is kept). */
+  readonly signal?: AbortSignal;
 }
 
 export interface GridContext {
@@ -111,7 +113,7 @@ export async function openGridWorkspace(
       keys,
       config,
       seed: options.seed,
-      train: withoutCallbacks(options.train),
+      train: options.train,
       encode: keys.encode,
       ...(context.init ? { init: context.init } : {}),
       wordEmbeddings,
@@ -220,7 +222,11 @@ function modelLoader(
       },
       tokenizer,
       dataset,
-      { ...options.train, progress: hooks.progress },
+      {
+        ...options.train,
+        progress: hooks.progress,
+        ...(hooks.signal ? { signal: hooks.signal } : {}),
+      },
       hooks,
     );
   };

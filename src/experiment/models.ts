@@ -25,6 +25,7 @@ import {
   loadDualEncoder,
   saveDualEncoder,
   trainDualEncoder,
+  resolveTrainOptions,
   zeroPositionEmbeddings,
   applyWordEmbeddings,
   type WordEmbeddingInit,
@@ -36,6 +37,12 @@ import { writeJsonAtomic } from '../util/index.js';
 import { isSealed, readJson, seal, type ArtifactRef } from './cache.js';
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
+
+/**
+ * Training checkpoints of grid models every 50 steps unless the options say otherwise
+ * (TrainOptions' own default is none): a stopped grid then loses at most 50 steps.
+ */
+const GRID_CHECKPOINT_EVERY = 50;
 
 /** What making a model cost, saved beside it as train.json / align.json. */
 export interface ComputeRecord {
@@ -93,16 +100,21 @@ export async function ensureDual(
           seed: spec.seed,
         })
     : freshDual(spec);
+  const resolved = resolveTrainOptions(train);
   const result = await trainDualEncoder(
     dual,
     tokenizer,
     dataset,
-    { ...train, checkpointDir: ref.checkpoint, checkpointEvery: train.checkpointEvery ?? 50 },
+    {
+      ...train,
+      checkpointDir: ref.checkpoint,
+      checkpointEvery: train.checkpointEvery ?? GRID_CHECKPOINT_EVERY,
+    },
     { onStep: (record) => void hooks.onTrainStep?.(ref.name, record) },
   );
   const compute: ComputeRecord = {
     steps: result.steps,
-    examples: result.steps * (train.batchSize ?? 32) * (train.gradientAccumulation ?? 1),
+    examples: result.steps * resolved.batchSize * resolved.gradientAccumulation,
     seconds: result.history.at(-1)?.seconds ?? result.seconds,
     flops: result.flops,
     history: result.history.map((r) => r.loss),

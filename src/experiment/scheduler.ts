@@ -10,7 +10,7 @@
 import type { RetrievalDataset } from '../data/types.js';
 import { activeBackend } from '../backend/index.js';
 import type { BertConfig } from '../model/index.js';
-import type { TrainOptions, WordEmbeddingInit } from '../train/index.js';
+import type { TrainSettings, WordEmbeddingInit } from '../train/index.js';
 import { trainInBackground, type BackgroundHooks, type BackgroundJob } from './background.js';
 import { isSealed } from './cache.js';
 import type { EncodeSettings, GridKeys } from './keys.js';
@@ -34,8 +34,8 @@ export interface TrainAheadSpec {
   readonly keys: GridKeys;
   readonly config: BertConfig;
   readonly seed: number;
-  /** Training options without callbacks (they cannot cross to the worker). */
-  readonly train: Omit<TrainOptions, 'progress' | 'signal'>;
+  /** Training options: plain data (callbacks cannot cross to the worker). */
+  readonly train: TrainSettings;
   readonly encode: EncodeSettings;
   readonly init?: string;
   readonly wordEmbeddings: () => Promise<WordEmbeddingInit | undefined>;
@@ -94,10 +94,4 @@ export async function trainAhead(
       background.has(name) && !background.claim(name) ? background.ready(name) : Promise.resolve(),
     terminate: () => background.terminate(),
   };
-}
-
-/** Training options without the callbacks, which stay on this thread. */
-export function withoutCallbacks(train: TrainOptions): Omit<TrainOptions, 'progress' | 'signal'> {
-  const { progress: _progress, signal: _signal, ...plain } = train;
-  return plain;
 }

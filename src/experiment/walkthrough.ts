@@ -49,10 +49,10 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const previous = await readResults(paths.json);
   let rows: ResultRow[] = [...(previous?.rows ?? [])];
   const grid = gridOptions(options.preset ?? 'quick', options.grid);
-  // Provenance for whoever reads results.json later (callbacks dropped: not JSON).
+  // Provenance for whoever reads results.json later (the options are plain data).
   const settings = {
     preset: options.preset ?? 'quick',
-    grid: JSON.parse(JSON.stringify(grid)) as Record<string, unknown>,
+    grid,
     init: options.init ?? null,
   };
   const save = async () => {

@@ -60,6 +60,7 @@ export {
   resolveTrainOptions,
   type ResolvedTrainOptions,
   type TrainOptions,
+  type TrainSettings,
 } from './options.js';
 export { optionChecks, checkPositive, type OptionChecks } from './option-checks.js';
 export {

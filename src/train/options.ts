@@ -74,6 +74,13 @@ export interface TrainOptions {
   readonly eps?: number;
 }
 
+/**
+ * The plain-data part of TrainOptions (no progress sink, no abort signal): what presets and
+ * grids store, compare, hash and send to a worker thread. The callbacks are passed where a
+ * run starts (GridHooks for the grid).
+ */
+export type TrainSettings = Omit<TrainOptions, 'progress' | 'signal'>;
+
 type Resolved = Required<
   Omit<TrainOptions, 'hardNegatives' | 'steps' | 'warmupSteps' | 'checkpointDir' | 'signal'>
 > &
