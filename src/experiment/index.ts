@@ -8,7 +8,15 @@ export {
   type GridHooks,
   type GridWorkspace,
 } from './grid-workspace.js';
-export { runRow, rowFigures, recoveryOrNull, type EvaluationRecord } from './run-row.js';
+export {
+  runRow,
+  queryEncoder,
+  rowFigures,
+  recoveryOrNull,
+  type EvaluationRecord,
+  type MadeEncoder,
+} from './run-row.js';
+export { notebookGrid, type NotebookGrid } from './notebook.js';
 export {
   artifactRef,
   contentKey,

@@ -156,7 +156,7 @@ function mainMetric(ws: GridWorkspace, metrics: Readonly<Record<string, number>>
 }
 
 /** A query encoder made for a row, what making it cost, and how to free it. */
-interface MadeEncoder {
+export interface MadeEncoder {
   readonly encoder: Encoder;
   readonly compute: ComputeRecord | null;
   release(): void;
@@ -164,8 +164,11 @@ interface MadeEncoder {
 
 const NO_COST = null;
 
-/** The query encoder `source` describes (an aligned one from the cache or aligned now). */
-async function queryEncoder(
+/**
+ * The query encoder `source` describes, searching model `index`'s passage index (an
+ * aligned one from the cache, or aligned now and cached). Call `release` when done.
+ */
+export async function queryEncoder(
   source: QuerySource,
   index: string,
   ws: GridWorkspace,

@@ -33,6 +33,8 @@ export interface ExperimentOptions {
 
 export interface ExperimentResult {
   readonly results: ResultsFile;
+  /** Each dataset's main metric, by dataset name (tables and charts select by it). */
+  readonly mainMetrics: Readonly<Record<string, string>>;
   readonly paths: { readonly json: string; readonly csv: string; readonly report: string };
   readonly seconds: number;
 }
@@ -96,7 +98,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     subtitle: `backend ${backend.name}, ${new Date().toISOString()}`,
     sections: reportSections(results.rows, mainMetrics),
   });
-  return { results, paths, seconds: (performance.now() - started) / 1000 };
+  return { results, mainMetrics, paths, seconds: (performance.now() - started) / 1000 };
 }
 
 function formatMain(row: ResultRow, metric: string): string {
