@@ -111,6 +111,7 @@ export async function openGridWorkspace(
       dataset,
       models: neededModels(plan, pending),
       keys,
+      vocab: vocabFile(keys.vocab),
       config,
       seed: options.seed,
       train: options.train,

@@ -32,6 +32,8 @@ export interface TrainAheadSpec {
   /** Models the pending rows need, full model included (it stays on this thread). */
   readonly models: readonly PlannedModel[];
   readonly keys: GridKeys;
+  /** The grid's vocabulary file (written already): the worker builds its tokenizer from it. */
+  readonly vocab: string;
   readonly config: BertConfig;
   readonly seed: number;
   /** Training options: plain data (callbacks cannot cross to the worker). */
@@ -68,7 +70,7 @@ export async function trainAhead(
         splits: spec.dataset.splits,
         mainMetric: spec.dataset.mainMetric,
       },
-      vocab: `${spec.keys.vocab.dir}/vocab.txt`,
+      vocab: spec.vocab,
       config: spec.config,
       seed: spec.seed,
       train: spec.train,
