@@ -1,7 +1,8 @@
 /**
  * `kalelab walkthrough` and `kalelab experiment` as library calls: load datasets, run the
  * grid on each, keep results.json / results.csv current after every row, and write
- * report.html at the end. A rerun with the same `out` skips finished rows.
+ * report.html at the end. A rerun with the same `out` makes nothing again (the artifact
+ * cache, cache.ts); rows of other datasets in an existing results.json are kept.
  */
 import { join } from 'node:path';
 import { loadDataset } from '../data/index.js';
@@ -74,6 +75,10 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     log(`loading ${spec}`);
     const dataset = await loadDataset(spec);
     mainMetrics[dataset.name] = dataset.mainMetric;
+    // This run's grid replaces the dataset's rows: rows of an earlier grid (other depths,
+    // other options) would otherwise stand beside them under the new settings. Their
+    // artifacts stay in the cache, so an interrupted run loses nothing a rerun cannot load.
+    rows = rows.filter((r) => r.dataset !== dataset.name);
     await runGrid(
       dataset,
       grid,

@@ -85,6 +85,22 @@ describe('runExperiment', () => {
       const again = await run();
       expect(again.results.rows).toEqual(first.results.rows);
       expect(again.results.createdAt).toBe(first.results.createdAt);
+      expect(again.mainMetrics).toEqual({ [first.results.rows[0]!.dataset]: 'ndcg@10' }); // BEIR's
+
+      // Another grid on the same dataset replaces its rows: no kale-kl row left from before.
+      const other = await runExperiment({
+        datasets: [`beir:${join(root, 'data')}`],
+        out,
+        grid: { ...tiny, alignLosses: ['mse'] },
+        progress: silentProgress,
+      });
+      expect(other.results.rows.map((r) => r.method)).toEqual([
+        'bm25',
+        'full',
+        'pruned',
+        'kale-mse',
+      ]);
+      expect(other.results.rows.slice(0, 3)).toEqual(first.results.rows.slice(0, 3));
     });
   });
 });
