@@ -36,48 +36,46 @@ export function latencyMeter(
   maxLength: number,
 ) {
   const latencies = new Map<number, Latency>();
-  const measure = async (depth: number): Promise<Latency> => {
-    const cached = latencies.get(depth);
-    if (cached) return cached; // same architecture, same cost
-    const value = await measureLatency(config, depth, options.seed, tokenizer, texts, {
+  const probe = (depth: number): Encoder =>
+    createEncoder({ ...config, numHiddenLayers: depth }, options.seed);
+  const timed = async (encoder: Encoder): Promise<Latency> => {
+    const measured = await queryEncoderLatency(encoder, tokenizer, texts, {
       maxLength,
       runs: options.latencyRuns,
     });
-    latencies.set(depth, value);
-    return value;
-  };
-  // The first calls of a fresh backend are several times slower: one pass over every depth
-  // only warms up, the second is measured.
-  const warm = async (wanted: readonly number[]) => {
-    const depths = [...new Set(wanted)].filter((d) => d > 0);
-    for (const depth of depths) {
-      await measureLatency(config, depth, options.seed, tokenizer, texts, { maxLength, runs: 3 });
-    }
-    for (const depth of depths) await measure(depth);
-  };
-  return { measure, warm };
-}
-
-/** Latency of a fresh `depth`-layer encoder of `config`. */
-async function measureLatency(
-  config: BertConfig,
-  depth: number,
-  seed: number,
-  tokenizer: WordPieceTokenizer,
-  texts: readonly string[],
-  options: { readonly maxLength: number; readonly runs: number },
-): Promise<Latency> {
-  const probe: Encoder = createEncoder({ ...config, numHiddenLayers: depth }, seed);
-  try {
-    const measured = await queryEncoderLatency(probe, tokenizer, texts, options);
     return {
       batch1: round(measured.byBatch[1]!.medianMs, 4),
       batch32: round(measured.byBatch[32]!.medianMs, 4),
       gflops: round(measured.gflopsPerQuery, 6),
     };
-  } finally {
-    disposeEncoder(probe);
-  }
+  };
+  const measure = async (depth: number): Promise<Latency> => {
+    const cached = latencies.get(depth);
+    if (cached) return cached; // same architecture, same cost
+    const encoder = probe(depth);
+    try {
+      latencies.set(depth, await timed(encoder));
+    } finally {
+      disposeEncoder(encoder);
+    }
+    return latencies.get(depth)!;
+  };
+  // The first calls of a fresh backend (and of fresh weights) are several times slower: a
+  // first pass over every depth's encoder only warms up, a second pass over the same
+  // encoders is measured.
+  const warm = async (wanted: readonly number[]) => {
+    const depths = [...new Set(wanted)].filter((d) => d > 0 && !latencies.has(d));
+    const probes = depths.map(probe);
+    try {
+      for (const encoder of probes) {
+        await queryEncoderLatency(encoder, tokenizer, texts, { maxLength, runs: 3 });
+      }
+      for (const [i, encoder] of probes.entries()) latencies.set(depths[i]!, await timed(encoder));
+    } finally {
+      for (const encoder of probes) disposeEncoder(encoder);
+    }
+  };
+  return { measure, warm };
 }
 
 export function round(value: number, digits = 3): number {
