@@ -7,6 +7,7 @@
  * resume, and written into results.json. Callbacks (progress, index check) are `AlignHooks`.
  */
 import { POOLINGS, type Pooling } from '../model/index.js';
+import { optionChecks } from '../train/index.js';
 import { ALIGNMENT_LOSS_NAMES, type AlignmentLossName } from './losses/index.js';
 
 export type KaleObjective = 'reference' | 'plain';
@@ -107,29 +108,12 @@ export const DEFAULT_KALE_OPTIONS: ResolvedKaleOptions = Object.freeze({
 
 const KNOWN = new Set(Object.keys(DEFAULT_KALE_OPTIONS));
 
-function fail(field: string, rule: string, value: unknown): never {
-  throw new Error(`KaleOptions.${field}: ${rule}, got ${JSON.stringify(value)}`);
-}
-
-function oneOf<T extends string>(field: string, value: T, allowed: readonly T[]): void {
-  if (!allowed.includes(value)) fail(field, `must be one of ${allowed.join(', ')}`, value);
-}
-
-function int(field: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) fail(field, `must be an integer ≥ ${min}`, value);
-}
-
-function num(field: string, value: number, min: number, strict: boolean): void {
-  if (!Number.isFinite(value) || (strict ? value <= min : value < min)) {
-    fail(field, `must be a finite number ${strict ? '>' : '≥'} ${min}`, value);
-  }
-}
+const check = optionChecks('KaleOptions');
 
 /** Defaults filled in and every field checked; throws naming the field and the bad value. */
 export function resolveKaleOptions(options: KaleOptions = {}): ResolvedKaleOptions {
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) fail(key, `unknown option; known: ${[...KNOWN].join(', ')}`, key);
-  }
+  check.known(options, KNOWN);
+  const { fail, int, num, oneOf } = check;
   const defined = Object.fromEntries(
     Object.entries(options).filter(([, v]) => v !== undefined),
   ) as KaleOptions;
@@ -152,7 +136,7 @@ export function resolveKaleOptions(options: KaleOptions = {}): ResolvedKaleOptio
   int('checkpointEvery', o.checkpointEvery, 1);
   if (!Number.isInteger(o.seed)) fail('seed', 'must be an integer', o.seed);
   if (o.steps !== undefined) int('steps', o.steps, 1);
-  if (typeof o.dropLast !== 'boolean') fail('dropLast', 'must be true or false', o.dropLast);
+  check.bool('dropLast', o.dropLast);
   if (
     o.checkpointDir !== undefined &&
     (typeof o.checkpointDir !== 'string' || o.checkpointDir === '')

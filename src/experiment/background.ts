@@ -5,7 +5,7 @@
  *
  * The worker (train-worker.ts) asks for one job at a time and makes that model with
  * `ensureDual` — the same function, options and seed as on the main thread, so the
- * weights are identical — saving it in the workspace, with its passage index when asked.
+ * weights are identical — sealing it in the grid's cache, with its passage index when asked.
  * `ready(name)` resolves once that model is on disk; the main thread's own `ensureDual`
  * then loads it. A job the worker has not started yet can be taken back with
  * `claim(name)` by a main thread that has nothing else to do (work stealing). Progress
@@ -18,33 +18,36 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { RetrievalDataset } from '../data/types.js';
 import type { BackendName } from '../backend/index.js';
 import type { BertConfig, Pooling } from '../model/index.js';
-import type { StepRecord, TrainOptions, WordEmbeddingInit } from '../train/index.js';
+import type { StepRecord, TrainSettings, WordEmbeddingInit } from '../train/index.js';
 import type { ProgressEvent, ProgressSink } from '../util/index.js';
+import type { ArtifactRef } from './cache.js';
 
-/** One model the worker makes: `ensureDual(ws, name, {config, depths, seed})`. */
+/** One model the worker makes: `ensureDual(model, {config, depths, seed})`. */
 export interface BackgroundJob {
   readonly name: string;
   readonly queryLayers: number;
   readonly passageLayers: number;
+  /** Where the model goes in the cache (cache.ts): the main thread loads it from there. */
+  readonly model: ArtifactRef;
+  /** Its passage index, encoded right after training when given (with request.index). */
+  readonly index?: ArtifactRef;
 }
 
 /** Everything the worker needs; it must survive structured cloning (no functions). */
 export interface BackgroundRequest {
   readonly backend: BackendName;
-  /** Experiment output folder and dataset name: the worker opens the same workspace. */
-  readonly out: string;
   readonly dataset: Pick<RetrievalDataset, 'name' | 'corpus' | 'splits' | 'mainMetric'>;
   /** The grid's vocabulary file (already written by the main thread). */
   readonly vocab: string;
   readonly config: BertConfig;
   readonly seed: number;
-  /** Training options without the callbacks (progress and signal stay on this side). */
-  readonly train: Omit<TrainOptions, 'progress' | 'signal'>;
+  /** Training options, plain data (progress and signal stay on this side). */
+  readonly train: TrainSettings;
   /** A Hugging Face checkpoint the models start from. */
   readonly init?: string;
   /** Pretrained word-embedding rows for from-scratch models. */
   readonly wordEmbeddings?: WordEmbeddingInit;
-  /** The passage index each model gets once trained (as the grid encodes it). */
+  /** How each job's passage index is encoded (as the grid encodes it). */
   readonly index?: {
     readonly maxLength: number;
     readonly pooling: Pooling;

@@ -1,5 +1,43 @@
 /** The experiment grid behind `kalelab walkthrough` / `kalelab experiment`. */
-export { runGrid, type GridContext, type GridHooks } from './grid.js';
+export { runGrid, type GridRunHooks } from './grid.js';
+export {
+  openGridWorkspace,
+  pendingRows,
+  neededModels,
+  type GridContext,
+  type GridHooks,
+  type GridWorkspace,
+} from './grid-workspace.js';
+export {
+  runRow,
+  queryEncoder,
+  rowFigures,
+  recoveryOrNull,
+  type EvaluationRecord,
+  type MadeEncoder,
+} from './run-row.js';
+export { notebookGrid, type NotebookGrid } from './notebook.js';
+export {
+  artifactRef,
+  contentKey,
+  datasetRoot,
+  isSealed,
+  seal,
+  type ArtifactKind,
+  type ArtifactRef,
+} from './cache.js';
+export {
+  gridKeys,
+  encodeSettings,
+  trainContent,
+  kaleContent,
+  sourceName,
+  ARTIFACT_FORMAT,
+  type EncodeSettings,
+  type GridKeys,
+  type KeySettings,
+} from './keys.js';
+export { latencyMeter, type Latency } from './latency.js';
 export {
   GRID_PRESETS,
   GRID_PRESET_NAMES,
@@ -22,7 +60,7 @@ export {
   machineInfo,
 } from './results-io.js';
 export { flatRows, formatResultsTable, reportSections } from './summary.js';
-export { workspace, passageIndex, type Workspace } from './workspace.js';
+export { passageIndex } from './passage-index.js';
 export {
   ensureDual,
   ensureAligned,
@@ -30,3 +68,13 @@ export {
   type ComputeRecord,
   type TrainedDual,
 } from './models.js';
+export {
+  planGrid,
+  asymName,
+  ALIGN_METHOD,
+  type GridPlan,
+  type PlannedModel,
+  type PlannedRow,
+  type QuerySource,
+  type DatasetInfo,
+} from './plan.js';

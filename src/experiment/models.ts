@@ -1,6 +1,6 @@
 /**
- * Trained and aligned models of a grid, each made once: load from the workspace when it
- * is there, else train (or align), save atomically, and record what it cost.
+ * Trained and aligned models of a grid, each made once: load from the cache (cache.ts)
+ * when sealed there, else train (or align), save, record what it cost, and seal.
  */
 import { createHash } from 'node:crypto';
 import type { RetrievalDataset } from '../data/types.js';
@@ -25,6 +25,7 @@ import {
   loadDualEncoder,
   saveDualEncoder,
   trainDualEncoder,
+  resolveTrainOptions,
   zeroPositionEmbeddings,
   applyWordEmbeddings,
   type WordEmbeddingInit,
@@ -32,10 +33,16 @@ import {
   type StepRecord,
   type TrainOptions,
 } from '../train/index.js';
-import { pathExists, writeJsonAtomic } from '../util/index.js';
-import { readJson, type Workspace } from './workspace.js';
+import { writeJsonAtomic } from '../util/index.js';
+import { isSealed, readJson, seal, type ArtifactRef } from './cache.js';
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
+
+/**
+ * Training checkpoints of grid models every 50 steps unless the options say otherwise
+ * (TrainOptions' own default is none): a stopped grid then loses at most 50 steps.
+ */
+const GRID_CHECKPOINT_EVERY = 50;
 
 /** What making a model cost, saved beside it as train.json / align.json. */
 export interface ComputeRecord {
@@ -57,18 +64,13 @@ export interface ModelHooks {
   readonly onAlignStep?: (model: string, info: AlignStepInfo) => void;
 }
 
-/** Whether the dual encoder `name` is trained and saved in the workspace. */
-export function isTrained(ws: Workspace, name: string): Promise<boolean> {
-  return pathExists(join(ws.model(name), 'train.json'));
-}
-
 /**
- * The dual encoder `name` with the given depths: loaded if saved, else trained on the
- * dataset's train split (from `init` when given, else freshly initialised).
+ * The dual encoder `ref` with the given depths: loaded if sealed, else trained on the
+ * dataset's train split (from `init` when given, else freshly initialised), resuming from
+ * `ref.checkpoint` when an earlier run was stopped.
  */
 export async function ensureDual(
-  ws: Workspace,
-  name: string,
+  ref: ArtifactRef,
   spec: {
     readonly config: BertConfig;
     readonly queryLayers: number;
@@ -83,8 +85,8 @@ export async function ensureDual(
   train: TrainOptions,
   hooks: ModelHooks = {},
 ): Promise<TrainedDual> {
-  const dir = ws.model(name);
-  if (await isTrained(ws, name)) {
+  const dir = ref.dir;
+  if (await isSealed(ref)) {
     const { dual } = await loadDualEncoder(dir);
     return { dual, compute: await readJson<ComputeRecord>(join(dir, 'train.json')) };
   }
@@ -98,24 +100,30 @@ export async function ensureDual(
           seed: spec.seed,
         })
     : freshDual(spec);
+  const resolved = resolveTrainOptions(train);
   const result = await trainDualEncoder(
     dual,
     tokenizer,
     dataset,
-    { ...train, checkpointDir: ws.checkpoint(name), checkpointEvery: train.checkpointEvery ?? 50 },
-    { onStep: (record) => void hooks.onTrainStep?.(name, record) },
+    {
+      ...train,
+      checkpointDir: ref.checkpoint,
+      checkpointEvery: train.checkpointEvery ?? GRID_CHECKPOINT_EVERY,
+    },
+    { onStep: (record) => void hooks.onTrainStep?.(ref.name, record) },
   );
   const compute: ComputeRecord = {
     steps: result.steps,
-    examples: result.steps * (train.batchSize ?? 32) * (train.gradientAccumulation ?? 1),
+    examples: result.steps * resolved.batchSize * resolved.gradientAccumulation,
     seconds: result.history.at(-1)?.seconds ?? result.seconds,
     flops: result.flops,
     history: result.history.map((r) => r.loss),
   };
   await saveDualEncoder(dir, dual, tokenizer);
   await writeJsonAtomic(join(dir, 'train.json'), compute);
+  await seal(ref);
   // The resume state (optimiser moments: 2x the weights) is useless once the model is saved.
-  await rm(ws.checkpoint(name), { recursive: true, force: true });
+  await rm(ref.checkpoint, { recursive: true, force: true });
   return { dual, compute };
 }
 
@@ -155,11 +163,10 @@ export interface AlignedEncoder {
 
 /**
  * `student` (a pruned copy; left untouched) aligned to `teacher` on `queries` with `loss`:
- * loaded if saved under `name`, else aligned and saved.
+ * loaded if `ref` is sealed, else aligned, saved and sealed.
  */
 export async function ensureAligned(
-  ws: Workspace,
-  name: string,
+  ref: ArtifactRef,
   teacher: Encoder,
   student: Encoder,
   queries: readonly string[],
@@ -168,8 +175,8 @@ export async function ensureAligned(
   index: DenseIndex,
   hooks: ModelHooks = {},
 ): Promise<AlignedEncoder> {
-  const dir = ws.aligned(name);
-  if (await pathExists(join(dir, 'align.json'))) {
+  const dir = ref.dir;
+  if (await isSealed(ref)) {
     const { encoder } = await loadEncoder(dir);
     return { encoder, compute: await readJson<ComputeRecord>(join(dir, 'align.json')) };
   }
@@ -179,10 +186,10 @@ export async function ensureAligned(
     copy,
     queries,
     tokenizer,
-    { ...kale, checkpointDir: ws.checkpoint(`align-${name}`) },
+    { ...kale, checkpointDir: ref.checkpoint },
     {
       indexFingerprint: () => indexChecksum(index),
-      onStep: (info) => hooks.onAlignStep?.(name, info),
+      onStep: (info) => hooks.onAlignStep?.(ref.name, info),
     },
   );
   const compute: ComputeRecord = {
@@ -198,6 +205,7 @@ export async function ensureAligned(
     flops: result.flops,
     options: result.options,
   });
-  await rm(ws.checkpoint(`align-${name}`), { recursive: true, force: true });
+  await seal(ref);
+  await rm(ref.checkpoint, { recursive: true, force: true });
   return { encoder: copy, compute };
 }

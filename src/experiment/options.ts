@@ -4,12 +4,15 @@
  * waiting for. Both train from scratch unless `init` names a Hugging Face checkpoint.
  *
  * The grid's full model is deeper than the training presets' (4 or 6 layers), because
- * pruning needs layers to remove; its width and schedule follow the training presets.
+ * pruning needs layers to remove. Shapes and schedules are named once, in train/presets.ts
+ * (MODEL_SHAPES, TRAIN_SCHEDULES); the presets here refer to them.
  */
 import type { BertConfig } from '../model/index.js';
-import type { TrainOptions } from '../train/index.js';
-import type { KaleOptions } from '../compress/index.js';
-import type { AlignmentLossName } from '../compress/index.js';
+import { MODEL_SHAPES, TRAIN_SCHEDULES, type TrainSettings } from '../train/index.js';
+import type { AlignmentLossName, KaleOptions } from '../compress/index.js';
+import { checkQueryDepths } from './plan.js';
+
+export { widthScaledInit } from '../train/index.js';
 
 export type GridPresetName = 'quick' | 'full';
 export const GRID_PRESET_NAMES: readonly GridPresetName[] = Object.freeze(['quick', 'full']);
@@ -28,7 +31,7 @@ export interface GridOptions {
   /** Train the DistilBERT-like reference: a symmetric model of half the depth. */
   readonly halfDepth: boolean;
   /** Dual-encoder training (every trained model uses it, so they are comparable). */
-  readonly train: TrainOptions;
+  readonly train: TrainSettings;
   /** KALE and the other alignments (loss is set per row). */
   readonly kale: KaleOptions;
   /** Evaluate on at most this many test queries (null: all). */
@@ -51,49 +54,18 @@ export interface GridOptions {
   readonly wordVectors: string | null;
 }
 
-const SMALL = Object.freeze({ typeVocabSize: 2, layerNormEps: 1e-12 });
-
-/**
- * BERT's initializer range (0.02) scaled to a narrower model: 0.02·√(768/H), so a small
- * model's sublayers start as strong relative to its residual stream as BERT-base's do.
- * With 0.02 at H = 64 every layer starts as (and after minutes of training stays) nearly
- * the identity: the 4-layer model is a bag of words, pruning it costs nothing, and there is
- * nothing for KALE to repair (measured; see the walkthrough notes in the README).
- */
-export function widthScaledInit(hiddenSize: number): number {
-  return Math.round(0.02 * Math.sqrt(768 / hiddenSize) * 1e4) / 1e4;
-}
-
 export const GRID_PRESETS: Readonly<Record<GridPresetName, GridOptions>> = Object.freeze({
   quick: Object.freeze({
-    model: Object.freeze({
-      ...SMALL,
-      initializerRange: widthScaledInit(64),
-      hiddenSize: 64,
-      numHiddenLayers: 4,
-      numAttentionHeads: 2,
-      intermediateSize: 256,
-      maxPositionEmbeddings: 64,
-    }),
+    model: MODEL_SHAPES['L4-H64-scaled'],
     vocabSize: 8192,
     queryDepths: Object.freeze([1, 2]),
     alignLosses: Object.freeze(['kl', 'mse', 'cosine'] as AlignmentLossName[]),
     asymmetric: true,
     halfDepth: true,
     train: Object.freeze({
-      batchSize: 32,
-      nHard: 1,
-      qMaxLen: 32,
+      ...TRAIN_SCHEDULES['scratch-quick'],
       pMaxLen: 32, // 94% of WordNet documents fit; batches pad to their longest
-      lr: 1e-3,
-      warmupRatio: 0.1,
-      weightDecay: 0.01,
-      maxGradNorm: 1.0,
       epochs: 2,
-      pooling: 'mean',
-      similarity: 'cosine',
-      scale: 20,
-      seed: 42,
       logEvery: 20,
     }),
     // 0.3 of an epoch of the training queries (7 steps): the most that stays under 5% of
@@ -106,39 +78,13 @@ export const GRID_PRESETS: Readonly<Record<GridPresetName, GridOptions>> = Objec
     wordVectors: 'wink',
   }),
   full: Object.freeze({
-    model: Object.freeze({
-      ...SMALL,
-      initializerRange: widthScaledInit(256),
-      hiddenSize: 256,
-      numHiddenLayers: 6,
-      numAttentionHeads: 4,
-      intermediateSize: 1024,
-      maxPositionEmbeddings: 128,
-    }),
+    model: MODEL_SHAPES['L6-H256-scaled'],
     vocabSize: 16384,
     queryDepths: Object.freeze([1, 2, 3]),
     alignLosses: Object.freeze(['kl', 'mse', 'cosine'] as AlignmentLossName[]),
     asymmetric: true,
     halfDepth: true,
-    train: Object.freeze({
-      // 64 queries per step as 4 micro-batches of 16: a 32-query batch of this model
-      // overflows the wasm heap ("memory access out of bounds", measured).
-      batchSize: 16,
-      gradientAccumulation: 4,
-      nHard: 1,
-      qMaxLen: 32,
-      pMaxLen: 64,
-      lr: 5e-4,
-      warmupRatio: 0.1,
-      weightDecay: 0.01,
-      maxGradNorm: 1.0,
-      epochs: 4,
-      pooling: 'mean',
-      similarity: 'cosine',
-      scale: 20,
-      seed: 42,
-      logEvery: 20,
-    }),
+    train: Object.freeze({ ...TRAIN_SCHEDULES['scratch-full'], epochs: 4, logEvery: 20 }),
     // One epoch against four of training: about 2-4% of the training FLOPs (estimated).
     kale: Object.freeze({ epochs: 1, lr: 1e-3 }),
     maxEvalQueries: null,
@@ -163,13 +109,6 @@ export function gridOptions(
     train: { ...base.train, ...overrides.train },
     kale: { ...base.kale, ...overrides.kale },
   };
-  const L = merged.model.numHiddenLayers;
-  for (const k of merged.queryDepths) {
-    if (!Number.isInteger(k) || k < 1 || k >= L) {
-      throw new Error(
-        `GridOptions.queryDepths: ${k} must be an integer in 1…${L - 1} (the full model has ${L} layers)`,
-      );
-    }
-  }
+  checkQueryDepths(merged.queryDepths, merged.model.numHiddenLayers);
   return Object.freeze(merged);
 }

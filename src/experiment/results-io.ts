@@ -1,8 +1,10 @@
 /**
  * results.json and results.csv: read, merge and write atomically after every finished row,
- * so an interrupted grid keeps what it finished and a rerun skips it.
+ * so an interrupted grid keeps what it finished. (Reruns skip work through the artifact
+ * cache, cache.ts; results.json is the report of the rows, not the record of what is made.)
  */
 import { readFile } from 'node:fs/promises';
+import * as aq from 'arquero';
 import { cpus, totalmem, platform, arch } from 'node:os';
 import type { ResultRow, ResultsFile } from '../data/types.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/files.js';
@@ -59,50 +61,40 @@ export function mergeRow(rows: readonly ResultRow[], row: ResultRow): ResultRow[
 
 const CSV_METRIC_ORDER = ['mrr@10', 'ndcg@10', 'recall@100', 'accuracy@20', 'accuracy@100'];
 
-/** One line per row; metrics become columns (union over rows, main ones first). */
+/** Numbers to 6 significant digits (integers as they are); null and undefined empty. */
+function csvNumber(v: unknown): unknown {
+  return typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(6) : v;
+}
+
+/**
+ * One line per row; metrics become columns (union over rows, main ones first). Written by
+ * arquero's toCSV (quoting, empty cells for null), every column through `csvNumber`.
+ */
 export function resultsToCsv(rows: readonly ResultRow[]): string {
   const metricNames = [...new Set(rows.flatMap((r) => Object.keys(r.metrics)))].sort((a, b) => {
     const ia = CSV_METRIC_ORDER.indexOf(a);
     const ib = CSV_METRIC_ORDER.indexOf(b);
     return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
   });
-  const header = [
-    'dataset',
-    'method',
-    'queryLayers',
-    'passageLayers',
-    ...metricNames,
-    'latencyMsBatch1',
-    'latencyMsBatch32',
-    'speedup',
-    'recovery',
-    'trainSteps',
-    'computeSeconds',
-  ];
-  const cell = (v: unknown): string => {
-    if (v === null || v === undefined) return '';
-    if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(6);
-    const s = String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const columns: Record<string, (r: ResultRow) => unknown> = {
+    dataset: (r) => r.dataset,
+    method: (r) => r.method,
+    queryLayers: (r) => r.queryLayers,
+    passageLayers: (r) => r.passageLayers,
+    ...Object.fromEntries(metricNames.map((m) => [m, (r: ResultRow) => r.metrics[m]])),
+    latencyMsBatch1: (r) => r.latencyMs?.batch1,
+    latencyMsBatch32: (r) => r.latencyMs?.batch32,
+    speedup: (r) => r.speedup,
+    recovery: (r) => r.recovery,
+    trainSteps: (r) => r.trainSteps,
+    computeSeconds: (r) => r.computeSeconds,
   };
-  const lines = rows.map((r) =>
-    [
-      r.dataset,
-      r.method,
-      r.queryLayers,
-      r.passageLayers,
-      ...metricNames.map((m) => r.metrics[m]),
-      r.latencyMs?.batch1,
-      r.latencyMs?.batch32,
-      r.speedup,
-      r.recovery,
-      r.trainSteps,
-      r.computeSeconds,
-    ]
-      .map(cell)
-      .join(','),
+  // Column-wise, so that a table without rows still has its header.
+  const table = aq.table(
+    Object.fromEntries(Object.entries(columns).map(([name, get]) => [name, rows.map(get)])),
   );
-  return [header.join(','), ...lines].join('\n') + '\n';
+  const format = Object.fromEntries(Object.keys(columns).map((name) => [name, csvNumber]));
+  return table.toCSV({ format });
 }
 
 /** Writes results.json and results.csv side by side, each atomically. */

@@ -1,6 +1,6 @@
 /**
  * The worker-thread side of background.ts: asks the parent for a job, trains that dual
- * encoder with `ensureDual` (saved in the workspace, so the main thread loads it), and
+ * encoder with `ensureDual` (sealed in the grid's cache, so the main thread loads it), and
  * repeats until none is left, reporting progress, steps and completion as messages.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
@@ -15,7 +15,7 @@ import type {
   WorkerMessage,
 } from './background.js';
 import { ensureDual } from './models.js';
-import { passageIndex, workspace } from './workspace.js';
+import { passageIndex } from './passage-index.js';
 import type { RetrievalDataset } from '../data/types.js';
 import type { ProgressSink } from '../util/index.js';
 
@@ -26,7 +26,6 @@ const post = (message: WorkerMessage) => port.postMessage(message);
 const request = workerData as BackgroundRequest;
 
 await initBackend({ prefer: request.backend, announce: false });
-const ws = workspace(request.out, request.dataset.name);
 const tokenizer = await WordPieceTokenizer.fromVocabFile(request.vocab);
 const init = request.init ? (await loadEncoder(request.init)).encoder : undefined;
 const dataset: RetrievalDataset = request.dataset;
@@ -50,8 +49,7 @@ function nextJob(): Promise<BackgroundJob | undefined> {
 for (let job = await nextJob(); job !== undefined; job = await nextJob()) {
   try {
     const trained = await ensureDual(
-      ws,
-      job.name,
+      job.model,
       {
         config: request.config,
         queryLayers: job.queryLayers,
@@ -65,8 +63,8 @@ for (let job = await nextJob(); job !== undefined; job = await nextJob()) {
       { ...request.train, progress: progressOf(job.name) },
       { onTrainStep: (model, record) => post({ type: 'step', model, record }) },
     );
-    if (request.index) {
-      await passageIndex(ws.index(job.name), trained.dual.passage, tokenizer, dataset, {
+    if (request.index && job.index) {
+      await passageIndex(job.index, trained.dual.passage, tokenizer, dataset, {
         ...request.index,
         progress: progressOf(job.name),
       });

@@ -1,7 +1,8 @@
 /**
  * `kalelab walkthrough` and `kalelab experiment` as library calls: load datasets, run the
  * grid on each, keep results.json / results.csv current after every row, and write
- * report.html at the end. A rerun with the same `out` skips finished rows.
+ * report.html at the end. A rerun with the same `out` makes nothing again (the artifact
+ * cache, cache.ts); rows of other datasets in an existing results.json are kept.
  */
 import { join } from 'node:path';
 import { loadDataset } from '../data/index.js';
@@ -9,7 +10,8 @@ import type { ResultRow, ResultsFile } from '../data/types.js';
 import { activeBackend, initBackend } from '../backend/index.js';
 import { writeHtmlReport } from '../report/index.js';
 import { defaultProgress, type ProgressSink } from '../util/index.js';
-import { runGrid, type GridHooks } from './grid.js';
+import { runGrid } from './grid.js';
+import type { GridHooks } from './grid-workspace.js';
 import { gridOptions, type GridOptions, type GridPresetName } from './options.js';
 import { machineInfo, mergeRow, readResults, writeResults } from './results-io.js';
 import { reportSections } from './summary.js';
@@ -27,11 +29,13 @@ export interface ExperimentOptions {
   readonly init?: string;
   readonly progress?: ProgressSink;
   readonly log?: (line: string) => void;
-  readonly hooks?: Omit<GridHooks, 'progress' | 'log' | 'onRow'>;
+  readonly hooks?: Omit<GridHooks, 'progress' | 'log'>;
 }
 
 export interface ExperimentResult {
   readonly results: ResultsFile;
+  /** Each dataset's main metric, by dataset name (tables and charts select by it). */
+  readonly mainMetrics: Readonly<Record<string, string>>;
   readonly paths: { readonly json: string; readonly csv: string; readonly report: string };
   readonly seconds: number;
 }
@@ -48,10 +52,10 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const previous = await readResults(paths.json);
   let rows: ResultRow[] = [...(previous?.rows ?? [])];
   const grid = gridOptions(options.preset ?? 'quick', options.grid);
-  // Provenance for whoever reads results.json later (callbacks dropped: not JSON).
+  // Provenance for whoever reads results.json later (the options are plain data).
   const settings = {
     preset: options.preset ?? 'quick',
-    grid: JSON.parse(JSON.stringify(grid)) as Record<string, unknown>,
+    grid,
     init: options.init ?? null,
   };
   const save = async () => {
@@ -71,10 +75,14 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     log(`loading ${spec}`);
     const dataset = await loadDataset(spec);
     mainMetrics[dataset.name] = dataset.mainMetric;
+    // This run's grid replaces the dataset's rows: rows of an earlier grid (other depths,
+    // other options) would otherwise stand beside them under the new settings. Their
+    // artifacts stay in the cache, so an interrupted run loses nothing a rerun cannot load.
+    rows = rows.filter((r) => r.dataset !== dataset.name);
     await runGrid(
       dataset,
       grid,
-      { out: options.out, done: rows, ...(options.init ? { init: options.init } : {}) },
+      { out: options.out, ...(options.init ? { init: options.init } : {}) },
       {
         ...options.hooks,
         progress: options.progress ?? defaultProgress(),
@@ -95,7 +103,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     subtitle: `backend ${backend.name}, ${new Date().toISOString()}`,
     sections: reportSections(results.rows, mainMetrics),
   });
-  return { results, paths, seconds: (performance.now() - started) / 1000 };
+  return { results, mainMetrics, paths, seconds: (performance.now() - started) / 1000 };
 }
 
 function formatMain(row: ResultRow, metric: string): string {

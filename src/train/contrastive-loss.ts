@@ -22,6 +22,7 @@
  *   const loss = contrastiveLoss(qEmb, pEmb, { nHard: 1 }); // scalar, differentiable
  */
 import * as tf from '@tensorflow/tfjs';
+import { checkPositive } from './option-checks.js';
 import { matMul } from '../backend/index.js';
 
 export type Similarity = 'dot' | 'cosine';
@@ -75,13 +76,6 @@ function checkSimilarity(where: string, similarity: string): Similarity {
     throw new Error(`${where}: similarity must be 'dot' or 'cosine', got "${similarity}"`);
   }
   return similarity;
-}
-
-function checkPositive(where: string, name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`${where}: ${name} must be a positive finite number, got ${value}`);
-  }
-  return value;
 }
 
 /**

@@ -61,7 +61,9 @@ export {
   resolveTrainOptions,
   type ResolvedTrainOptions,
   type TrainOptions,
+  type TrainSettings,
 } from './options.js';
+export { optionChecks, checkPositive, type OptionChecks } from './option-checks.js';
 // The checkpoint functions are the trainer's (its checkpointDir option); the folder name and
 // the loss-history record are what callers see.
 export { CHECKPOINT_SUBDIR, type StepRecord } from './checkpoint.js';
@@ -69,6 +71,11 @@ export { plannedSteps, trainDualEncoder, type TrainHooks, type TrainResult } fro
 export {
   TRAIN_PRESETS,
   TRAIN_PRESET_NAMES,
+  MODEL_SHAPES,
+  TRAIN_SCHEDULES,
+  widthScaledInit,
+  type ModelShapeName,
+  type TrainScheduleName,
   createPresetDualEncoder,
   zeroPositionEmbeddings,
   presetConfig,

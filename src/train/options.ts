@@ -6,8 +6,9 @@
  *
  * It does not run anything; `resolveTrainOptions` validates and fills defaults.
  */
-import type { HardNegatives, SplitName } from '../data/index.js';
-import type { Pooling } from '../model/index.js';
+import { SPLIT_NAMES, type HardNegatives, type SplitName } from '../data/types.js';
+import { POOLINGS, type Pooling } from '../model/index.js';
+import { optionChecks } from './option-checks.js';
 import { defaultProgress, type ProgressSink } from '../util/index.js';
 import type { NegativeSource } from './batches.js';
 import type { Similarity } from './contrastive-loss.js';
@@ -73,6 +74,13 @@ export interface TrainOptions {
   readonly eps?: number;
 }
 
+/**
+ * The plain-data part of TrainOptions (no progress sink, no abort signal): what presets and
+ * grids store, compare, hash and send to a worker thread. The callbacks are passed where a
+ * run starts (GridHooks for the grid).
+ */
+export type TrainSettings = Omit<TrainOptions, 'progress' | 'signal'>;
+
 type Resolved = Required<
   Omit<TrainOptions, 'hardNegatives' | 'steps' | 'warmupSteps' | 'checkpointDir' | 'signal'>
 > &
@@ -115,36 +123,23 @@ const KNOWN = new Set<string>([
   'progress',
 ]);
 
-function fail(field: string, value: unknown, allowed: string): never {
-  throw new Error(`TrainOptions.${field}: got ${JSON.stringify(value)}; ${allowed}`);
-}
-
-function int(field: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) fail(field, value, `expected an integer ≥ ${min}`);
-}
-
-function num(field: string, value: number, min: number, exclusive = false): void {
-  if (!Number.isFinite(value) || (exclusive ? value <= min : value < min)) {
-    fail(field, value, `expected a number ${exclusive ? '>' : '≥'} ${min}`);
-  }
-}
+const check = optionChecks('TrainOptions');
 
 /** Defaults filled in and every field checked; throws naming the field and the bad value. */
 export function resolveTrainOptions(options: TrainOptions = {}): ResolvedTrainOptions {
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) fail(key, '(unknown option)', `allowed: ${[...KNOWN].sort().join(', ')}`);
-  }
+  check.known(options, KNOWN);
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const o = { ...DEFAULT_TRAIN_OPTIONS, progress: defaultProgress(), ...defined } as Resolved;
+  const { int, num, oneOf } = check;
   int('batchSize', o.batchSize, 1);
   int('nHard', o.nHard, 0);
-  if (o.negatives !== 'hard' && o.negatives !== 'random')
-    fail('negatives', o.negatives, "allowed: 'hard', 'random'");
+  oneOf('negatives', o.negatives, ['hard', 'random']);
+  check.bool('noDuplicates', o.noDuplicates);
   int('qMaxLen', o.qMaxLen, 2);
   int('pMaxLen', o.pMaxLen, 2);
   num('lr', o.lr, 0);
-  if (!(o.warmupRatio >= 0 && o.warmupRatio <= 1))
-    fail('warmupRatio', o.warmupRatio, 'expected a number in [0, 1]');
+  num('warmupRatio', o.warmupRatio, 0);
+  if (o.warmupRatio > 1) check.fail('warmupRatio', 'must be a number in [0, 1]', o.warmupRatio);
   if (o.warmupSteps !== undefined) int('warmupSteps', o.warmupSteps, 0);
   num('weightDecay', o.weightDecay, 0);
   num('maxGradNorm', o.maxGradNorm, 0);
@@ -152,15 +147,13 @@ export function resolveTrainOptions(options: TrainOptions = {}): ResolvedTrainOp
   if (o.steps !== undefined) int('steps', o.steps, 1);
   num('epochs', o.epochs, 0, true);
   int('seed', o.seed, 0);
-  if (o.similarity !== 'dot' && o.similarity !== 'cosine')
-    fail('similarity', o.similarity, "allowed: 'dot', 'cosine'");
+  oneOf('similarity', o.similarity, ['dot', 'cosine']);
   num('scale', o.scale, 0, true);
   num('temperature', o.temperature, 0, true);
-  if (o.pooling !== 'cls' && o.pooling !== 'mean')
-    fail('pooling', o.pooling, "allowed: 'cls', 'mean'");
-  if (!['train', 'dev', 'test'].includes(o.split))
-    fail('split', o.split, "allowed: 'train', 'dev', 'test'");
+  oneOf('pooling', o.pooling, POOLINGS);
+  oneOf('split', o.split, SPLIT_NAMES);
   int('checkpointEvery', o.checkpointEvery, 0);
+  check.bool('resume', o.resume);
   int('logEvery', o.logEvery, 1);
   return Object.freeze(o);
 }

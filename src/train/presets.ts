@@ -69,107 +69,165 @@ export interface TrainPreset {
   readonly train: TrainOptions;
 }
 
-const SMALL_COMMON = Object.freeze({
-  typeVocabSize: 2,
-  layerNormEps: 1e-12,
-  initializerRange: 0.02,
-});
+/**
+ * BERT's initializer range (0.02) scaled to a narrower model: 0.02·√(768/H), so a small
+ * model's sublayers start as strong relative to its residual stream as BERT-base's do.
+ * With 0.02 at H = 64 every layer starts as (and after minutes of training stays) nearly
+ * the identity: the 4-layer model is a bag of words, pruning it costs nothing, and there is
+ * nothing for KALE to repair (measured; see the walkthrough notes in the README). The
+ * training presets keep 0.02 (their measured figures above were made with it).
+ */
+export function widthScaledInit(hiddenSize: number): number {
+  return Math.round(0.02 * Math.sqrt(768 / hiddenSize) * 1e4) / 1e4;
+}
+
+const SMALL = Object.freeze({ typeVocabSize: 2, layerNormEps: 1e-12 });
+
+/**
+ * Every model shape a preset uses (training presets here, grid presets in
+ * experiment/options.ts), named once by depth and width; vocabulary size aside.
+ */
+export const MODEL_SHAPES = Object.freeze({
+  /** The quick training preset's. */
+  'L2-H128': Object.freeze({
+    ...SMALL,
+    initializerRange: 0.02,
+    hiddenSize: 128,
+    numHiddenLayers: 2,
+    numAttentionHeads: 2,
+    intermediateSize: 512,
+    maxPositionEmbeddings: 64,
+  }),
+  /** The full training preset's. */
+  'L4-H256': Object.freeze({
+    ...SMALL,
+    initializerRange: 0.02,
+    hiddenSize: 256,
+    numHiddenLayers: 4,
+    numAttentionHeads: 4,
+    intermediateSize: 1024,
+    maxPositionEmbeddings: 128,
+  }),
+  /** The quick grid's full model: deep enough to prune, narrow enough for minutes on 2 cores. */
+  'L4-H64-scaled': Object.freeze({
+    ...SMALL,
+    initializerRange: widthScaledInit(64),
+    hiddenSize: 64,
+    numHiddenLayers: 4,
+    numAttentionHeads: 2,
+    intermediateSize: 256,
+    maxPositionEmbeddings: 64,
+  }),
+  /** The full grid's full model. */
+  'L6-H256-scaled': Object.freeze({
+    ...SMALL,
+    initializerRange: widthScaledInit(256),
+    hiddenSize: 256,
+    numHiddenLayers: 6,
+    numAttentionHeads: 4,
+    intermediateSize: 1024,
+    maxPositionEmbeddings: 128,
+  }),
+  'bert-base': Object.freeze((({ vocabSize: _v, ...rest }) => rest)(BERT_BASE)),
+} satisfies Record<string, Omit<BertConfig, 'vocabSize'>>);
+export type ModelShapeName = keyof typeof MODEL_SHAPES;
+
+/**
+ * Every training schedule a preset starts from, named once. From-scratch schedules pool by
+ * mean with cosine similarity at scale 20 (see the file header for why).
+ */
+export const TRAIN_SCHEDULES = Object.freeze({
+  /** 32 queries a step at lr 1e-3, one epoch: the quick preset's two minutes. */
+  'scratch-quick': Object.freeze({
+    batchSize: 32,
+    nHard: 1,
+    qMaxLen: 32,
+    pMaxLen: 48,
+    lr: 1e-3,
+    warmupRatio: 0.1,
+    weightDecay: 0.01,
+    maxGradNorm: 1.0,
+    epochs: 1,
+    pooling: 'mean',
+    similarity: 'cosine',
+    scale: 20,
+    seed: 42,
+  }),
+  /**
+   * 64 queries per step as 4 micro-batches of 16. The wasm heap stops at 4 GiB and a
+   * step's activations and gradients are held until its end. Measured after 20 steps:
+   * 1.1 GiB at 16 × 4, 1.9 GiB at 32 × 2 (which is also slower, 13.7 s a step against
+   * 11.8: longer padding); one batch of 64 would come near the limit. (Before LayerNorm
+   * and GELU kept less for the backward pass, 32 × 2 reached 3.8 GiB and died near
+   * step 105 with "memory access out of bounds".)
+   */
+  'scratch-full': Object.freeze({
+    batchSize: 16,
+    gradientAccumulation: 4,
+    nHard: 1,
+    qMaxLen: 32,
+    pMaxLen: 64,
+    lr: 5e-4,
+    warmupRatio: 0.1,
+    weightDecay: 0.01,
+    maxGradNorm: 1.0,
+    epochs: 2,
+    pooling: 'mean',
+    similarity: 'cosine',
+    scale: 20,
+    seed: 42,
+  }),
+  /** The paper's Tevatron fine-tuning recipe for pretrained BERT. */
+  tevatron: Object.freeze({
+    batchSize: 64,
+    nHard: 1,
+    qMaxLen: 32,
+    pMaxLen: 156,
+    lr: 1e-5,
+    warmupRatio: 0.1,
+    weightDecay: 0,
+    maxGradNorm: 1.0,
+    epochs: 3,
+    pooling: 'cls',
+    seed: 42,
+  }),
+} satisfies Record<string, TrainOptions>);
+export type TrainScheduleName = keyof typeof TRAIN_SCHEDULES;
 
 export const TRAIN_PRESETS: Readonly<Record<TrainPresetName, TrainPreset>> = Object.freeze({
   quick: Object.freeze({
     name: 'quick',
     description: 'H=128, 2 layers, trained from scratch in about 2 minutes on 2 CPU cores (wasm)',
-    model: Object.freeze({
-      ...SMALL_COMMON,
-      hiddenSize: 128,
-      numHiddenLayers: 2,
-      numAttentionHeads: 2,
-      intermediateSize: 512,
-      maxPositionEmbeddings: 64,
-    }),
+    model: MODEL_SHAPES['L2-H128'],
     queryLayers: 2,
     vocabSize: 16384,
     initSeed: 42,
     sharedEmbeddings: false,
     zeroPositionInit: true,
-    train: Object.freeze({
-      batchSize: 32,
-      nHard: 1,
-      qMaxLen: 32,
-      pMaxLen: 48,
-      lr: 1e-3,
-      warmupRatio: 0.1,
-      weightDecay: 0.01,
-      maxGradNorm: 1.0,
-      epochs: 1,
-      pooling: 'mean',
-      similarity: 'cosine',
-      scale: 20,
-      seed: 42,
-    }),
+    train: TRAIN_SCHEDULES['scratch-quick'],
   }),
   full: Object.freeze({
     name: 'full',
     description: 'H=256, 4 layers, 2 epochs: about 15 minutes of training on 2 CPU cores (wasm)',
-    model: Object.freeze({
-      ...SMALL_COMMON,
-      hiddenSize: 256,
-      numHiddenLayers: 4,
-      numAttentionHeads: 4,
-      intermediateSize: 1024,
-      maxPositionEmbeddings: 128,
-    }),
+    model: MODEL_SHAPES['L4-H256'],
     queryLayers: 4,
     vocabSize: 16384,
     initSeed: 42,
     sharedEmbeddings: true,
     zeroPositionInit: true,
-    train: Object.freeze({
-      // 64 queries per step as 4 micro-batches of 16. The wasm heap stops at 4 GiB and a
-      // step's activations and gradients are held until its end. Measured after 20 steps:
-      // 1.1 GiB at 16 × 4, 1.9 GiB at 32 × 2 (which is also slower, 13.7 s a step against
-      // 11.8: longer padding); one batch of 64 would come near the limit. (Before LayerNorm
-      // and GELU kept less for the backward pass, 32 × 2 reached 3.8 GiB and died near
-      // step 105 with "memory access out of bounds".)
-      batchSize: 16,
-      gradientAccumulation: 4,
-      nHard: 1,
-      qMaxLen: 32,
-      pMaxLen: 64,
-      lr: 5e-4,
-      warmupRatio: 0.1,
-      weightDecay: 0.01,
-      maxGradNorm: 1.0,
-      epochs: 2,
-      pooling: 'mean',
-      similarity: 'cosine',
-      scale: 20,
-      seed: 42,
-    }),
+    train: TRAIN_SCHEDULES['scratch-full'],
   }),
   'bert-base': Object.freeze({
     name: 'bert-base',
     description:
       "the paper's Tevatron recipe on bert-base-uncased (GPU with tfjs-node-gpu; not run in CI)",
-    model: Object.freeze((({ vocabSize: _v, ...rest }) => rest)(BERT_BASE)),
+    model: MODEL_SHAPES['bert-base'],
     queryLayers: 12,
     vocabSize: null,
     initSeed: 42,
     sharedEmbeddings: false,
     zeroPositionInit: false,
-    train: Object.freeze({
-      batchSize: 64,
-      nHard: 1,
-      qMaxLen: 32,
-      pMaxLen: 156,
-      lr: 1e-5,
-      warmupRatio: 0.1,
-      weightDecay: 0,
-      maxGradNorm: 1.0,
-      epochs: 3,
-      pooling: 'cls',
-      seed: 42,
-    }),
+    train: TRAIN_SCHEDULES.tevatron,
   }),
 });
 

@@ -3,17 +3,77 @@ import * as tf from '@tensorflow/tfjs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend/index.js';
-import type { ResultRow } from '../../src/data/types.js';
-import { gridOptions, runGrid } from '../../src/experiment/index.js';
+import type { ResultRow, RetrievalDataset } from '../../src/data/types.js';
+import { readRun } from '../../src/eval/index.js';
+import { gridOptions, runGrid, type GridOptions } from '../../src/experiment/index.js';
+import {
+  disposeEncoder,
+  embedTexts,
+  loadEncoder,
+  pruneLayers,
+  type Encoder,
+} from '../../src/model/index.js';
+import type { WordPieceTokenizer } from '../../src/text/index.js';
+import { disposeDualEncoder, loadDualEncoder, passageText } from '../../src/train/index.js';
 import { silentProgress } from '../../src/util/index.js';
-import { disposeDualEncoder, loadDualEncoder } from '../../src/train/index.js';
-import { syntheticDataset, TINY_GRID, TOPIC_WORDS } from './synthetic-dataset.js';
+import { syntheticDataset, TINY_GRID, TINY_MODEL, TOPIC_WORDS } from './synthetic-dataset.js';
 import { withTempDir } from '../temp-dir.js';
 
-const tiny = gridOptions('quick', TINY_GRID);
+/** Every method: a 3-layer full model pruned to 1 and 2, three losses, asym, asym+kale. */
+const every = gridOptions('quick', {
+  ...TINY_GRID,
+  model: { ...TINY_MODEL, numHiddenLayers: 3 },
+  queryDepths: [1, 2],
+  alignLosses: ['kl', 'mse', 'cosine'],
+});
+
+/** The one folder under `dir` whose name starts with `name-` (the cache's naming). */
+async function artifact(dir: string, name: string): Promise<string> {
+  const found = (await readdir(dir)).filter((f) => f.startsWith(`${name}-`));
+  expect(found, `${dir}/${name}-*`).toHaveLength(1);
+  return join(dir, found[0]!);
+}
+
+/**
+ * MRR@10 of `query` against the corpus encoded by `passage`, by hand: mean-pooled unit
+ * vectors (the quick preset's), exhaustive dot products, the relevant document's rank.
+ */
+function mrrAt10(
+  query: Encoder,
+  passage: Encoder,
+  tokenizer: WordPieceTokenizer,
+  dataset: RetrievalDataset,
+): number {
+  const ids = Object.keys(dataset.corpus);
+  const embed = (e: Encoder, texts: string[]) =>
+    embedTexts(e, tokenizer, texts, { maxLength: 16, pooling: 'mean', normalize: true });
+  const P = embed(
+    passage,
+    ids.map((id) => passageText(dataset.corpus[id]!)),
+  ); // [N·H]
+  const test = dataset.splits.test!;
+  const qids = Object.keys(test.queries);
+  const Q = embed(
+    query,
+    qids.map((id) => test.queries[id]!.text),
+  ); // [M·H]
+  const H = query.config.hiddenSize;
+  let sum = 0;
+  qids.forEach((qid, i) => {
+    const scores = ids.map((_, d) => {
+      let s = 0;
+      for (let h = 0; h < H; h++) s += Q[i * H + h]! * P[d * H + h]!;
+      return s;
+    });
+    const relevant = ids.indexOf(Object.keys(test.qrels[qid]!)[0]!);
+    const rank = 1 + scores.filter((s) => s > scores[relevant]!).length;
+    if (rank <= 10) sum += 1 / rank;
+  });
+  return sum / qids.length;
+}
 
 describe('runGrid', () => {
-  it('produces every row of the grid, then skips them all on a rerun', async () => {
+  it('runs every method; each row matches an independent evaluation of its saved encoders', async () => {
     await initBackend({ prefer: 'wasm', announce: false });
     await withTempDir('grid', async (out) => {
       const dataset = syntheticDataset();
@@ -21,45 +81,202 @@ describe('runGrid', () => {
       const written: ResultRow[] = [];
       const rows = await runGrid(
         dataset,
-        tiny,
-        { out, done: [] },
-        {
-          progress: silentProgress,
-          onRow: (r) => void written.push(r),
-        },
+        every,
+        { out },
+        { progress: silentProgress, onRow: (r) => void written.push(r) },
       );
-      expect(rows.map((r) => `${r.method}:${r.queryLayers}`)).toEqual([
-        'bm25:0',
-        'full:2',
-        'pruned:1',
-        'kale-kl:1',
-        'half-depth:1',
-        'asym:1',
+      expect(rows.map((r) => `${r.method}:${r.queryLayers}/${r.passageLayers}`)).toEqual([
+        'bm25:0/0',
+        'full:3/3',
+        'pruned:1/3',
+        'kale-kl:1/3',
+        'kale-mse:1/3',
+        'kale-cosine:1/3',
+        'pruned:2/3',
+        'kale-kl:2/3',
+        'kale-mse:2/3',
+        'kale-cosine:2/3',
+        'half-depth:1/1',
+        'asym:1/3',
+        'asym:2/3',
+        'asym+kale:1/3',
       ]);
       expect(written).toEqual(rows);
-      const byMethod = Object.fromEntries(rows.map((r) => [r.method, r]));
-      // BM25 finds the document that shares both topic words.
-      expect(byMethod['bm25']!.metrics['mrr@10']).toBeGreaterThan(0.9);
-      for (const r of rows) {
-        expect(Object.keys(r.metrics)[0]).toBe('mrr@10');
-        for (const v of Object.values(r.metrics)) expect(v).toBeGreaterThanOrEqual(0);
-      }
-      expect(byMethod['full']!.speedup).toBe(1);
-      expect(byMethod['pruned']!.keptLayers).toEqual([0]);
-      expect(byMethod['kale-kl']!.trainSteps).toBe(2);
-      expect(byMethod['full']!.trainSteps).toBe(3);
-      expect(
-        byMethod['kale-kl']!.recovery === null || Number.isFinite(byMethod['kale-kl']!.recovery),
-      ).toBe(true);
       expect(tf.memory().numTensors).toBe(before);
-      // Saved models and one index per passage encoder; no leftover resume checkpoints.
+      const id = (r: ResultRow) =>
+        ({
+          bm25: 'bm25',
+          full: 'full',
+          'half-depth': 'half-depth',
+        })[r.method as string] ?? `${r.method}-q${r.queryLayers}`;
+      const byId = new Map(rows.map((r) => [id(r), r]));
+      const main = (rowId: string) => byId.get(rowId)!.metrics['mrr@10']!;
+      // BM25 finds the document that shares both topic words.
+      expect(main('bm25')).toBeGreaterThan(0.9);
+
       const root = join(out, 'synthetic');
-      expect((await readdir(join(root, 'models'))).sort()).toEqual(['asym-q1', 'full', 'half-1']);
-      expect((await readdir(join(root, 'index'))).sort()).toEqual(['asym-q1', 'full', 'half-1']);
+      const dual = async (name: string) =>
+        loadDualEncoder(await artifact(join(root, 'models'), name));
+      const full = await dual('full');
+      const half = await dual('half-1');
+      const asym1 = await dual('asym-q1');
+      const asym2 = await dual('asym-q2');
+      const tok = full.tokenizer;
+      const aligned = async (name: string) =>
+        (await loadEncoder(await artifact(join(root, 'aligned'), name))).encoder;
+      const check = async (rowId: string, query: Encoder, passage: Encoder, free = false) => {
+        expect(main(rowId), rowId).toBeCloseTo(mrrAt10(query, passage, tok, dataset), 6);
+        if (free) disposeEncoder(query);
+      };
+      try {
+        await check('full', full.dual.query, full.dual.passage);
+        await check('pruned-q1', pruneLayers(full.dual.query, [0]), full.dual.passage, true);
+        await check('pruned-q2', pruneLayers(full.dual.query, [0, 2]), full.dual.passage, true);
+        for (const loss of ['kl', 'mse', 'cosine']) {
+          await check(
+            `kale-${loss}-q1`,
+            await aligned(`full-keep0-${loss}`),
+            full.dual.passage,
+            true,
+          );
+          await check(
+            `kale-${loss}-q2`,
+            await aligned(`full-keep0.2-${loss}`),
+            full.dual.passage,
+            true,
+          );
+        }
+        await check('half-depth', half.dual.query, half.dual.passage);
+        await check('asym-q1', asym1.dual.query, asym1.dual.passage);
+        await check('asym-q2', asym2.dual.query, asym2.dual.passage);
+        // asym+kale at 1: the 2-layer asymmetric query encoder kept at [0], aligned, searching
+        // the asym-q2 index.
+        await check('asym+kale-q1', await aligned('asym-q2-keep0-kl'), asym2.dual.passage, true);
+        // Recovery against the unaligned student, which for asym+kale is no row of its own.
+        const student = pruneLayers(asym2.dual.query, [0]);
+        const asymPruned = mrrAt10(student, asym2.dual.passage, tok, dataset);
+        disposeEncoder(student);
+        const expectRecovery = (rowId: string, teacher: number, pruned: number) => {
+          const value = byId.get(rowId)!.recovery;
+          if (teacher > pruned)
+            expect(value, rowId).toBeCloseTo((main(rowId) - pruned) / (teacher - pruned), 3);
+          else expect(value, rowId).toBeNull();
+        };
+        for (const k of [1, 2])
+          for (const loss of ['kl', 'mse', 'cosine'])
+            expectRecovery(`kale-${loss}-q${k}`, main('full'), main(`pruned-q${k}`));
+        expectRecovery('asym+kale-q1', main('asym-q2'), asymPruned);
+      } finally {
+        for (const d of [full, half, asym1, asym2]) disposeDualEncoder(d.dual);
+      }
+      for (const r of rows) {
+        if (r.method === 'bm25') continue;
+        const latency = byId.get('full')!.latencyMs!.batch1;
+        expect(r.speedup, id(r)).toBeCloseTo(latency / r.latencyMs!.batch1, 2);
+      }
+      expect(byId.get('pruned-q2')!.keptLayers).toEqual([0, 2]);
+      expect(byId.get('asym+kale-q1')!.keptLayers).toEqual([0]);
+      expect(byId.get('kale-mse-q1')!.trainSteps).toBe(2);
+      expect(byId.get('asym-q1')!.trainSteps).toBe(3);
+      expect(byId.get('pruned-q1')!.trainSteps).toBe(0);
+      // Each row's TREC run is kept next to results, and is the run the row was scored on.
+      const runs = await readdir(join(out, 'runs', 'synthetic'));
+      expect(runs.sort()).toEqual([...byId.keys()].map((k) => `${k}.trec`).sort());
+      const fullRun = await readRun(join(out, 'runs', 'synthetic', 'full.trec'));
+      expect(Object.keys(fullRun).sort()).toEqual(Object.keys(dataset.splits.test!.qrels).sort());
       expect(await readdir(join(root, 'checkpoints'))).toEqual([]);
 
-      const again = await runGrid(dataset, tiny, { out, done: rows }, { progress: silentProgress });
-      expect(again).toEqual([]);
+      // A rerun makes nothing: no training or alignment step, the same rows.
+      const steps: string[] = [];
+      const again = await runGrid(
+        dataset,
+        every,
+        { out },
+        {
+          progress: silentProgress,
+          onTrainStep: (m) => steps.push(m),
+          onAlignStep: (m) => steps.push(m),
+        },
+      );
+      expect(steps).toEqual([]);
+      expect(again).toEqual(rows);
+    });
+  });
+
+  it('after a changed option remakes exactly what depends on it, keeping the old artifacts', async () => {
+    await initBackend({ prefer: 'wasm', announce: false });
+    await withTempDir('grid', async (out) => {
+      const dataset = syntheticDataset();
+      const small: GridOptions = { ...every, asymmetric: false, alignLosses: ['kl'] };
+      const run = async (options: GridOptions) => {
+        const made = new Set<string>();
+        const rows = await runGrid(
+          dataset,
+          options,
+          { out },
+          {
+            progress: silentProgress,
+            onTrainStep: (m) => made.add(`train ${m}`),
+            onAlignStep: (m) => made.add(`align ${m}`),
+          },
+        );
+        return { rows, made: [...made].sort() };
+      };
+      const rowsMade = async () => (await readdir(join(out, 'synthetic', 'rows'))).sort();
+      const first = await run(small);
+      expect(first.made).toEqual([
+        'align full-keep0-kl',
+        'align full-keep0.2-kl',
+        'train full',
+        'train half-1',
+      ]);
+      const firstRows = await rowsMade();
+      expect(firstRows).toHaveLength(7); // bm25, full, 2 × (pruned, kale-kl), half-depth
+      // KALE's learning rate: only the aligned encoders and their two rows are made anew.
+      const kale = await run({ ...small, kale: { ...small.kale, lr: 5e-4 } });
+      expect(kale.made).toEqual(['align full-keep0-kl', 'align full-keep0.2-kl']);
+      const kaleRows = await rowsMade();
+      expect(kaleRows.filter((r) => !firstRows.includes(r)).map((r) => r.slice(0, -17))).toEqual([
+        'kale-kl-q1',
+        'kale-kl-q2',
+      ]);
+      expect(kale.rows.filter((r) => !r.method.startsWith('kale'))).toEqual(
+        first.rows.filter((r) => !r.method.startsWith('kale')),
+      );
+      // A training option: every trained model (all share it) and every row made from one,
+      // BM25 not.
+      const train = await run({ ...small, train: { ...small.train, lr: 5e-4 } });
+      expect(train.made).toEqual(first.made);
+      const trainRows = await rowsMade();
+      expect(trainRows.filter((r) => !kaleRows.includes(r)).map((r) => r.slice(0, -17))).toEqual([
+        'full',
+        'half-depth',
+        'kale-kl-q1',
+        'kale-kl-q2',
+        'pruned-q1',
+        'pruned-q2',
+      ]);
+      expect(train.rows[0]).toEqual(first.rows[0]);
+      // How often progress is logged changes no number: nothing is made.
+      const quiet = await run({ ...small, train: { ...small.train, lr: 5e-4, logEvery: 7 } });
+      expect(quiet.made).toEqual([]);
+      expect(quiet.rows).toEqual(train.rows);
+      expect(await rowsMade()).toEqual(trainRows);
+      // The old artifacts are still there, under their own keys.
+      const models = await readdir(join(out, 'synthetic', 'models'));
+      expect(models.filter((m) => m.startsWith('full-'))).toHaveLength(2);
+      expect(models.filter((m) => m.startsWith('half-1-'))).toHaveLength(2);
+      // A changed dataset (one more document) is another dataset: everything is made again.
+      const base = syntheticDataset();
+      const grown = { ...base, corpus: { ...base.corpus, extra: { title: '', text: 'a note' } } };
+      const steps: string[] = [];
+      await runGrid(
+        grown,
+        small,
+        { out },
+        { progress: silentProgress, onTrainStep: (m) => steps.push(m) },
+      );
+      expect(new Set(steps)).toEqual(new Set(['full', 'half-1']));
     });
   });
 
@@ -76,29 +293,32 @@ describe('runGrid', () => {
           .join('\n') + '\n',
       );
       const lines: string[] = [];
+      const tiny = gridOptions('quick', TINY_GRID);
       await runGrid(
         syntheticDataset(),
         { ...tiny, asymmetric: false, halfDepth: false, wordVectors: vectorsFile },
-        { out, done: [] },
+        { out },
         { progress: silentProgress, log: (line) => lines.push(line) },
       );
+      const root = join(out, 'synthetic');
+      const vocabLines = (
+        await readFile(join(await artifact(join(root, 'vocab'), 'vocab'), 'vocab.txt'), 'utf8')
+      )
+        .split('\n')
+        .filter((l) => l.length > 0).length;
       expect(lines).toContain(
-        'synthetic: word embeddings from ' +
-          vectorsFile +
-          ': 10 of ' +
-          (await vocabSize(out)) +
-          ' tokens',
+        `synthetic: word embeddings from ${vectorsFile}: 10 of ${vocabLines} tokens`,
       );
-      const { dual, tokenizer } = await loadDualEncoder(join(out, 'synthetic', 'models', 'full'));
+      const { dual, tokenizer } = await loadDualEncoder(
+        await artifact(join(root, 'models'), 'full'),
+      );
       try {
         const table = dual.query.weights.get('embeddings.word_embeddings.weight')!;
         const H = table.shape[1]!;
         const values = table.dataSync() as Float32Array;
         words.forEach((w, i) => {
-          const row = values.subarray(
-            tokenizer.vocab.indexOf(w) * H,
-            (tokenizer.vocab.indexOf(w) + 1) * H,
-          );
+          const at = tokenizer.vocab.indexOf(w);
+          const row = values.subarray(at * H, (at + 1) * H);
           // 3 small training steps later the row still points along its word's axis.
           expect(row[i]! / Math.hypot(...row), w).toBeGreaterThan(0.9);
         });
@@ -108,9 +328,3 @@ describe('runGrid', () => {
     });
   });
 });
-
-async function vocabSize(out: string): Promise<number> {
-  return (await readFile(join(out, 'synthetic', 'vocab.txt'), 'utf8'))
-    .split('\n')
-    .filter((l) => l.length > 0).length;
-}

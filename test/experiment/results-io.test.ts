@@ -67,3 +67,28 @@ describe('results files', () => {
     expect(lines[3]).toMatch(/pruned\s+2\/4\s+0\.125/);
   });
 });
+
+describe('resultsToCsv', () => {
+  it('quotes a cell holding a comma or quote, and keeps its header without rows', () => {
+    const odd = { ...row('full', 4, 0.3), dataset: 'a,"b"' };
+    expect(resultsToCsv([odd]).split('\n')[1]).toBe(
+      '"a,""b""",full,4,4,0.300000,0.500000,2,10,1.50000,,10,1.25000',
+    );
+    expect(resultsToCsv([])).toBe(
+      'dataset,method,queryLayers,passageLayers,latencyMsBatch1,latencyMsBatch32,speedup,recovery,trainSteps,computeSeconds\n',
+    );
+  });
+
+  it('leaves a metric a row lacks empty (bm25 rows without latency too)', () => {
+    const bm25 = {
+      ...row('bm25', 0, 0.2),
+      metrics: { 'mrr@10': 0.2 },
+      latencyMs: null,
+      speedup: null,
+    };
+    const lines = resultsToCsv([bm25, row('full', 4, 0.3)])
+      .trim()
+      .split('\n');
+    expect(lines[1]).toBe('d,bm25,0,4,0.200000,,,,,,10,1.25000');
+  });
+});

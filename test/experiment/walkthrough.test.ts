@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import * as aq from 'arquero';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend/index.js';
 import type { ResultsFile } from '../../src/data/types.js';
@@ -61,12 +62,45 @@ describe('runExperiment', () => {
         init: null,
         grid: { queryDepths: [1], wordVectors: null, model: { hiddenSize: 16 } },
       });
-      expect((await readFile(first.paths.csv, 'utf8')).split('\n')[0]).toContain('method');
+      // results.csv holds the same rows: read back with arquero's own parser.
+      const csv = aq.fromCSV(await readFile(first.paths.csv, 'utf8'));
+      expect(csv.columnNames().slice(0, 4)).toEqual([
+        'dataset',
+        'method',
+        'queryLayers',
+        'passageLayers',
+      ]);
+      expect(csv.array('method')).toEqual(first.results.rows.map((r) => r.method));
+      const mrr = csv.array('mrr@10') as number[];
+      first.results.rows.forEach((r, i) => expect(mrr[i]).toBeCloseTo(r.metrics['mrr@10']!, 5));
+      // Each row's TREC run is kept beside the results, for significance tests later.
+      expect((await readdir(join(out, 'runs', first.results.rows[0]!.dataset))).sort()).toEqual([
+        'bm25.trec',
+        'full.trec',
+        'kale-kl-q1.trec',
+        'pruned-q1.trec',
+      ]);
       expect(await readFile(first.paths.report, 'utf8')).toContain('<html');
 
       const again = await run();
       expect(again.results.rows).toEqual(first.results.rows);
       expect(again.results.createdAt).toBe(first.results.createdAt);
+      expect(again.mainMetrics).toEqual({ [first.results.rows[0]!.dataset]: 'ndcg@10' }); // BEIR's
+
+      // Another grid on the same dataset replaces its rows: no kale-kl row left from before.
+      const other = await runExperiment({
+        datasets: [`beir:${join(root, 'data')}`],
+        out,
+        grid: { ...tiny, alignLosses: ['mse'] },
+        progress: silentProgress,
+      });
+      expect(other.results.rows.map((r) => r.method)).toEqual([
+        'bm25',
+        'full',
+        'pruned',
+        'kale-mse',
+      ]);
+      expect(other.results.rows.slice(0, 3)).toEqual(first.results.rows.slice(0, 3));
     });
   });
 });

@@ -177,7 +177,7 @@ describe('trainDualEncoder', () => {
     expect(r.steps).toBe(3);
     expect(r.checkpoint).toBe(join(dir, 'checkpoint'));
     await expect(trainDualEncoder(dual, tokenizer, dataset, { batchSize: 0 })).rejects.toThrow(
-      /batchSize: got 0/,
+      /TrainOptions\.batchSize: must be an integer ≥ 1, got 0/,
     );
     await expect(trainDualEncoder(dual, tokenizer, dataset, { lrate: 1 } as never)).rejects.toThrow(
       /lrate/,

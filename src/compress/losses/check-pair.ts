@@ -5,6 +5,9 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 
+/** Throws unless `value` is a finite number > 0 (the one check of train/option-checks.ts). */
+export { checkPositive } from '../../train/option-checks.js';
+
 export function checkEmbeddingPair(lossName: string, student: tf.Tensor, teacher: tf.Tensor): void {
   if (student.rank !== 2) {
     throw new Error(`${lossName}: student must be [B, H], got shape [${student.shape.join(', ')}]`);
@@ -22,13 +25,6 @@ export function checkEmbeddingPair(lossName: string, student: tf.Tensor, teacher
     throw new Error(
       `${lossName}: embeddings must be float32, got student ${student.dtype}, teacher ${teacher.dtype}`,
     );
-  }
-}
-
-/** Throws unless `value` is a finite number > 0. */
-export function checkPositive(lossName: string, field: string, value: number): void {
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`${lossName}: ${field} must be a finite number > 0, got ${value}`);
   }
 }
 

@@ -1,0 +1,178 @@
+/**
+ * The cache keys of every artifact in a grid plan (see cache.ts): what each is made from,
+ * as plain content. A model's key holds the dataset fingerprint, the tokenizer's origin,
+ * its shape and depths, its seed, the word-vector source and the training options that
+ * change numbers (not callbacks, checkpoint cadence or logging); an index's holds its
+ * model's key; an aligned encoder's its teacher's key, layer map and alignment options; an
+ * evaluation's its encoder's and index's keys; a row's its evaluation's and those of the
+ * rows it is compared with. So a change reaches exactly the artifacts downstream of it.
+ *
+ * Pure apart from reading nothing: it computes names, it does not look at the disk.
+ */
+import { resolveKaleOptions, type AlignmentLossName } from '../compress/index.js';
+import type { Pooling } from '../model/index.js';
+import { resolveTrainOptions, type TrainOptions } from '../train/index.js';
+import { artifactRef, type ArtifactRef } from './cache.js';
+import type { GridOptions } from './options.js';
+import type { GridPlan, PlannedRow, QuerySource } from './plan.js';
+
+/**
+ * Bumped when a maker changes what it produces for the same inputs, so that artifacts of
+ * an older kalelab are not taken for current ones.
+ */
+export const ARTIFACT_FORMAT = 1;
+
+/** How the grid encodes queries and passages, from the training options (their defaults). */
+export interface EncodeSettings {
+  readonly qMaxLen: number;
+  readonly pMaxLen: number;
+  readonly pooling: Pooling;
+  /** Trained with cosine similarity: unit vectors on both sides, so inner product = cosine. */
+  readonly normalize: boolean;
+}
+
+export function encodeSettings(train: TrainOptions): EncodeSettings {
+  const o = resolveTrainOptions(train);
+  return Object.freeze({
+    qMaxLen: o.qMaxLen,
+    pMaxLen: o.pMaxLen,
+    pooling: o.pooling,
+    normalize: o.similarity === 'cosine',
+  });
+}
+
+/** The training options that change a model's weights, defaults filled in. */
+export function trainContent(train: TrainOptions): Record<string, unknown> {
+  const {
+    progress: _progress,
+    signal: _signal,
+    checkpointDir: _dir,
+    checkpointEvery: _every,
+    resume: _resume,
+    logEvery: _log,
+    ...numeric
+  } = resolveTrainOptions(train);
+  return numeric;
+}
+
+/** What the keys are computed from besides the plan. */
+export interface KeySettings {
+  /** datasetRoot(out, dataset.name). */
+  readonly root: string;
+  /** datasetFingerprint(dataset). */
+  readonly dataset: string;
+  readonly options: GridOptions;
+  /** The init checkpoint's folder, or null for from-scratch models. */
+  readonly init: string | null;
+  /** The word vectors actually used (null when none, with init, or when not installed). */
+  readonly wordVectors: string | null;
+}
+
+export interface GridKeys {
+  readonly vocab: ArtifactRef;
+  readonly encode: EncodeSettings;
+  model(name: string): ArtifactRef;
+  index(model: string): ArtifactRef;
+  aligned(source: QuerySource & { readonly kind: 'aligned' }): ArtifactRef;
+  /** The evaluation of `source` against `index`'s passage index; (null, null) is BM25. */
+  evaluation(source: QuerySource | null, index: string | null): ArtifactRef;
+  row(row: PlannedRow): ArtifactRef;
+}
+
+export function gridKeys(plan: GridPlan, s: KeySettings): GridKeys {
+  const o = s.options;
+  const encode = encodeSettings(o.train);
+  const tokenizer = s.init === null ? { vocabSize: o.vocabSize } : { init: s.init };
+  const vocab = artifactRef(s.root, 'vocab', 'vocab', {
+    format: ARTIFACT_FORMAT,
+    dataset: s.dataset,
+    tokenizer,
+  });
+  const train = trainContent(o.train);
+  const model = (name: string): ArtifactRef => {
+    const planned = plan.models.find((m) => m.name === name);
+    if (!planned) throw new Error(`grid plan has no model "${name}"`);
+    return artifactRef(s.root, 'models', name, {
+      vocab: vocab.key,
+      shape: s.init === null ? o.model : { init: s.init },
+      queryLayers: planned.queryLayers,
+      passageLayers: planned.passageLayers,
+      seed: o.seed,
+      wordVectors: s.wordVectors,
+      train,
+    });
+  };
+  const index = (name: string): ArtifactRef =>
+    artifactRef(s.root, 'index', name, {
+      model: model(name).key,
+      maxLength: encode.pMaxLen,
+      pooling: encode.pooling,
+      normalize: encode.normalize,
+    });
+  const aligned = (source: QuerySource & { readonly kind: 'aligned' }): ArtifactRef =>
+    artifactRef(s.root, 'aligned', sourceName(source), {
+      teacher: model(source.model).key,
+      keptLayers: source.keptLayers,
+      kale: kaleContent(o, source.loss, encode),
+    });
+  const encoderKey = (source: QuerySource): unknown =>
+    source.kind === 'aligned'
+      ? { aligned: aligned(source).key }
+      : {
+          model: model(source.model).key,
+          keptLayers: source.kind === 'pruned' ? source.keptLayers : 'all',
+        };
+  const evaluation = (source: QuerySource | null, indexName: string | null): ArtifactRef =>
+    artifactRef(s.root, 'evals', source ? `${sourceName(source)}@${indexName}` : 'bm25', {
+      format: ARTIFACT_FORMAT,
+      dataset: s.dataset,
+      query: source ? encoderKey(source) : 'bm25',
+      index: source && indexName !== null ? index(indexName).key : 'bm25',
+      split: 'test',
+      maxQueries: o.maxEvalQueries,
+      ...(source
+        ? { maxLength: encode.qMaxLen, pooling: encode.pooling, normalize: encode.normalize }
+        : {}),
+    });
+  const rowEval = (row: PlannedRow) => evaluation(row.query, row.index);
+  const byId = (id: string) => plan.rows.find((r) => r.id === id)!;
+  const row = (r: PlannedRow): ArtifactRef =>
+    artifactRef(s.root, 'rows', r.id, {
+      id: r.id,
+      method: r.method,
+      evaluation: rowEval(r).key,
+      cost:
+        r.query?.kind === 'aligned'
+          ? aligned(r.query).key
+          : r.query
+            ? model(r.query.model).key
+            : null,
+      recovery: r.recovery && {
+        teacher: rowEval(byId(r.recovery.teacher)).key,
+        pruned: evaluation(r.recovery.pruned, r.index).key,
+      },
+      latencyRuns: o.latencyRuns,
+    });
+  return Object.freeze({ vocab, encode, model, index, aligned, evaluation, row });
+}
+
+/** Alignment options as run: the grid's, with the row's loss and the grid's encoding. */
+export function kaleContent(
+  o: GridOptions,
+  loss: AlignmentLossName,
+  encode: EncodeSettings,
+): Record<string, unknown> {
+  const {
+    checkpointDir: _dir,
+    checkpointEvery: _every,
+    ...numeric
+  } = resolveKaleOptions({ ...o.kale, loss, pooling: encode.pooling, maxLength: encode.qMaxLen });
+  return numeric;
+}
+
+/** A readable name for a query encoder: `full`, `full-keep0.3`, `full-keep0.3-kl`. */
+export function sourceName(source: QuerySource): string {
+  if (source.kind === 'trained') return source.model;
+  const kept = `${source.model}-keep${source.keptLayers.join('.')}`;
+  return source.kind === 'pruned' ? kept : `${kept}-${source.loss}`;
+}

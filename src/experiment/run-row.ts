@@ -1,0 +1,262 @@
+/**
+ * `runRow`: makes one planned row (plan.ts) of an open grid (grid-workspace.ts), getting
+ * every artifact through the one cache (cache.ts): the row itself when sealed, else its
+ * evaluation (metrics and TREC run), which needs its query encoder (trained, pruned, or
+ * aligned) and its passage index, which need their trained model. Recovery and speedup are
+ * computed from the evaluations and latencies the plan names, by `rowFigures`.
+ *
+ * Each row's TREC run is copied to OUT/runs/<dataset>/<row id>.trec, for significance
+ * tests against the row it is compared with.
+ */
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ResultRow } from '../data/types.js';
+import { recovery } from '../compress/index.js';
+import { evaluateBm25, evaluateDense, writeRun } from '../eval/index.js';
+import { disposeEncoder, pruneLayers, type Encoder } from '../model/index.js';
+import { Bm25Index } from '../retrieval/index.js';
+import { writeJsonAtomic } from '../util/index.js';
+import { isSealed, readJson, seal, type ArtifactRef } from './cache.js';
+import type { GridWorkspace } from './grid-workspace.js';
+import { round, type Latency } from './latency.js';
+import { ensureAligned, type ComputeRecord } from './models.js';
+import type { PlannedRow, QuerySource } from './plan.js';
+
+/** What an evaluation artifact holds besides its run.trec. */
+export interface EvaluationRecord {
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly numQueries: number;
+  /** Seconds spent encoding queries and searching (BM25: building the index too). */
+  readonly seconds: number;
+}
+
+/** The row `row` of `ws`: from the cache when made, else made, sealed and returned. */
+export async function runRow(row: PlannedRow, ws: GridWorkspace): Promise<ResultRow> {
+  const ref = ws.keys.row(row);
+  let made: ResultRow;
+  if (await isSealed(ref)) made = await readJson<ResultRow>(join(ref.dir, 'row.json'));
+  else {
+    made = row.query === null ? await bm25Row(row, ws) : await denseRow(row, row.query, ws);
+    await writeJsonAtomic(join(ref.dir, 'row.json'), made);
+    await seal(ref);
+  }
+  await mkdir(ws.runsDir, { recursive: true });
+  await copyFile(
+    join(ws.keys.evaluation(row.query, row.index).dir, 'run.trec'),
+    join(ws.runsDir, `${row.id}.trec`),
+  );
+  return made;
+}
+
+async function bm25Row(row: PlannedRow, ws: GridWorkspace): Promise<ResultRow> {
+  ws.hooks.log(`${ws.dataset.name}: BM25`);
+  const evaluation = await cachedEvaluation(ws.keys.evaluation(null, null), async () => {
+    const started = performance.now();
+    const result = evaluateBm25(Bm25Index.build(ws.dataset.corpus), ws.dataset, {
+      maxQueries: ws.options.maxEvalQueries ?? undefined,
+    });
+    return { ...result, seconds: (performance.now() - started) / 1000 };
+  });
+  return {
+    ...identity(row, ws),
+    metrics: evaluation.metrics,
+    latencyMs: null,
+    speedup: null,
+    recovery: null,
+    trainSteps: 0,
+    computeSeconds: round(evaluation.seconds),
+  };
+}
+
+async function denseRow(
+  row: PlannedRow,
+  query: QuerySource,
+  ws: GridWorkspace,
+): Promise<ResultRow> {
+  if (query.kind !== 'trained')
+    ws.hooks.log(
+      `${ws.dataset.name}: ${row.id} (layers [${query.keptLayers.join(', ')}] of ${query.model})`,
+    );
+  const made = await queryEncoder(query, row.index!, ws);
+  try {
+    const metrics = (await evaluation(query, row.index!, ws, borrowed(made.encoder))).metrics;
+    const teacher = row.recovery && ws.plan.rows.find((r) => r.id === row.recovery!.teacher)!;
+    const mainOf = async (source: QuerySource, index: string) =>
+      mainMetric(
+        ws,
+        (await evaluation(source, index, ws, () => queryEncoder(source, index, ws))).metrics,
+      );
+    const figures = rowFigures({
+      main: mainMetric(ws, metrics),
+      latency: await ws.latency(row.queryLayers),
+      fullLatency: await ws.latency(ws.plan.fullLayers),
+      ...(row.recovery && teacher
+        ? {
+            teacherMain: await mainOf(teacher.query!, teacher.index!),
+            prunedMain: await mainOf(row.recovery.pruned, row.index!),
+          }
+        : {}),
+    });
+    return {
+      ...identity(row, ws),
+      ...(query.kind === 'trained' ? {} : { keptLayers: query.keptLayers }),
+      metrics,
+      ...figures,
+      ...costOf(made.compute),
+    };
+  } finally {
+    made.release();
+  }
+}
+
+/** Speedup (batch 1), recovery where the row has a teacher and pruning lost quality. */
+export function rowFigures(input: {
+  readonly main: number;
+  readonly latency: Latency;
+  readonly fullLatency: Latency;
+  readonly teacherMain?: number;
+  readonly prunedMain?: number;
+}): Pick<ResultRow, 'latencyMs' | 'speedup' | 'recovery' | 'queryGflops'> {
+  const { latency, teacherMain, prunedMain } = input;
+  return {
+    latencyMs: { batch1: latency.batch1, batch32: latency.batch32 },
+    speedup: round(input.fullLatency.batch1 / latency.batch1, 3),
+    recovery:
+      teacherMain === undefined || prunedMain === undefined
+        ? null
+        : recoveryOrNull(teacherMain, prunedMain, input.main),
+    queryGflops: latency.gflops,
+  };
+}
+
+/** Recovery applies only where pruning lost quality; otherwise there is nothing to win back. */
+export function recoveryOrNull(full: number, pruned: number, aligned: number): number | null {
+  if (!(full > pruned)) return null;
+  const value = recovery(full, pruned, aligned);
+  return value === null ? null : round(value, 4);
+}
+
+function identity(row: PlannedRow, ws: GridWorkspace) {
+  return {
+    dataset: ws.dataset.name,
+    method: row.method,
+    queryLayers: row.queryLayers,
+    passageLayers: row.passageLayers,
+  };
+}
+
+function mainMetric(ws: GridWorkspace, metrics: Readonly<Record<string, number>>): number {
+  const value = metrics[ws.plan.mainMetric];
+  if (value === undefined) {
+    throw new Error(
+      `${ws.dataset.name}: main metric "${ws.plan.mainMetric}" missing from the evaluation (has ${Object.keys(metrics).join(', ')})`,
+    );
+  }
+  return value;
+}
+
+/** A query encoder made for a row, what making it cost, and how to free it. */
+export interface MadeEncoder {
+  readonly encoder: Encoder;
+  readonly compute: ComputeRecord | null;
+  release(): void;
+}
+
+const NO_COST = null;
+
+/**
+ * The query encoder `source` describes, searching model `index`'s passage index (an
+ * aligned one from the cache, or aligned now and cached). Call `release` when done.
+ */
+export async function queryEncoder(
+  source: QuerySource,
+  index: string,
+  ws: GridWorkspace,
+): Promise<MadeEncoder> {
+  const model = await ws.model(source.model);
+  if (source.kind === 'trained') {
+    return { encoder: model.dual.query, compute: model.compute, release: () => {} };
+  }
+  const pruned = pruneLayers(model.dual.query, source.keptLayers);
+  if (source.kind === 'pruned') {
+    return { encoder: pruned, compute: NO_COST, release: () => disposeEncoder(pruned) };
+  }
+  try {
+    const aligned = await ensureAligned(
+      ws.keys.aligned(source),
+      model.dual.query,
+      pruned,
+      ws.trainQueries,
+      ws.tokenizer,
+      {
+        ...ws.options.kale,
+        loss: source.loss,
+        pooling: ws.keys.encode.pooling,
+        maxLength: ws.keys.encode.qMaxLen,
+      },
+      await ws.index(index),
+      ws.hooks,
+    );
+    return {
+      encoder: aligned.encoder,
+      compute: aligned.compute,
+      release: () => disposeEncoder(aligned.encoder),
+    };
+  } finally {
+    disposeEncoder(pruned);
+  }
+}
+
+/** An encoder its owner frees: evaluation must not. */
+const borrowed = (encoder: Encoder) => (): Promise<MadeEncoder> =>
+  Promise.resolve({ encoder, compute: NO_COST, release: () => {} });
+
+/** `source` evaluated against model `index`'s passage index, through the cache. */
+async function evaluation(
+  source: QuerySource,
+  index: string,
+  ws: GridWorkspace,
+  encoder: () => Promise<MadeEncoder>,
+): Promise<EvaluationRecord> {
+  return cachedEvaluation(ws.keys.evaluation(source, index), async () => {
+    const made = await encoder(); // only when not cached: aligning or pruning costs
+    try {
+      const { encode } = ws.keys;
+      return evaluateDense(made.encoder, ws.tokenizer, await ws.index(index), ws.dataset, {
+        maxLength: encode.qMaxLen,
+        pooling: encode.pooling,
+        normalize: encode.normalize,
+        maxQueries: ws.options.maxEvalQueries ?? undefined,
+        progress: ws.hooks.progress,
+      });
+    } finally {
+      made.release();
+    }
+  });
+}
+
+/** The evaluation `ref`: metrics.json and run.trec from the cache, or `make`d and sealed. */
+async function cachedEvaluation(
+  ref: ArtifactRef,
+  make: () => Promise<EvaluationRecord & { readonly run: Parameters<typeof writeRun>[1] }>,
+): Promise<EvaluationRecord> {
+  if (await isSealed(ref)) return readJson<EvaluationRecord>(join(ref.dir, 'metrics.json'));
+  const { run, metrics, numQueries, seconds } = await make();
+  const record: EvaluationRecord = { metrics, numQueries, seconds };
+  await writeRun(join(ref.dir, 'run.trec'), run, { tag: 'kalelab' });
+  await writeJsonAtomic(join(ref.dir, 'metrics.json'), record);
+  await seal(ref);
+  return record;
+}
+
+/** A row's cost fields from what training or alignment recorded (FLOPs when it has them). */
+function costOf(
+  compute: ComputeRecord | null,
+): Pick<ResultRow, 'trainSteps' | 'computeSeconds' | 'computeGflops'> {
+  if (compute === null) return { trainSteps: 0, computeSeconds: 0 };
+  return {
+    trainSteps: compute.steps,
+    computeSeconds: round(compute.seconds),
+    ...(compute.flops === undefined ? {} : { computeGflops: round(compute.flops / 1e9, 3) }),
+  };
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import {
+  gridKeys,
+  gridOptions,
+  planGrid,
+  type GridKeys,
+  type GridOptions,
+  type KeySettings,
+} from '../../src/experiment/index.js';
+
+const info = { name: 'd', mainMetric: 'mrr@10' };
+
+/** Every key of the grid, by a readable label. */
+function allKeys(options: GridOptions, over: Partial<KeySettings> = {}): Map<string, string> {
+  const plan = planGrid(options, info);
+  const keys: GridKeys = gridKeys(plan, {
+    root: 'out/d',
+    dataset: 'fingerprint-1',
+    options,
+    init: null,
+    wordVectors: null,
+    ...over,
+  });
+  const out = new Map<string, string>([['vocab', keys.vocab.key]]);
+  for (const m of plan.models) {
+    out.set(`model ${m.name}`, keys.model(m.name).key);
+    out.set(`index ${m.name}`, keys.index(m.name).key);
+  }
+  for (const r of plan.rows) {
+    out.set(`eval ${r.id}`, keys.evaluation(r.query, r.index).key);
+    out.set(`row ${r.id}`, keys.row(r).key);
+  }
+  return out;
+}
+
+/** Labels whose key differs between two grids. */
+function changed(a: Map<string, string>, b: Map<string, string>): string[] {
+  return [...a.keys()].filter((k) => a.get(k) !== b.get(k)).sort();
+}
+
+const base = gridOptions('quick', { queryDepths: [1, 2], alignLosses: ['kl', 'mse'] });
+const before = allKeys(base);
+
+describe('gridKeys', () => {
+  it('gives every artifact its own key', () => {
+    const values = [...before.values()];
+    expect(new Set(values).size).toBe(values.length);
+  });
+
+  it('a training option changes every model, index, evaluation and row but BM25 and the vocabulary', () => {
+    const after = allKeys({ ...base, train: { ...base.train, lr: 5e-4 } });
+    expect(changed(before, after)).toEqual(
+      [...before.keys()].filter((k) => !['vocab', 'eval bm25', 'row bm25'].includes(k)).sort(),
+    );
+  });
+
+  it('an alignment option changes only the aligned rows (asym+kale included)', () => {
+    const after = allKeys({ ...base, kale: { ...base.kale, temperature: 2 } });
+    expect(changed(before, after)).toEqual([
+      'eval asym+kale-q1',
+      'eval kale-kl-q1',
+      'eval kale-kl-q2',
+      'eval kale-mse-q1',
+      'eval kale-mse-q2',
+      'row asym+kale-q1',
+      'row kale-kl-q1',
+      'row kale-kl-q2',
+      'row kale-mse-q1',
+      'row kale-mse-q2',
+    ]);
+  });
+
+  it('the same options spelled out (defaults, order) or only logging changed give the same keys', () => {
+    const spelled = { ...base.train, temperature: 1, negatives: 'hard' as const, logEvery: 3 };
+    expect(changed(before, allKeys({ ...base, train: spelled }))).toEqual([]);
+    expect(
+      changed(before, allKeys({ ...base, kale: { ...base.kale, checkpointEvery: 7 } })),
+    ).toEqual([]);
+  });
+
+  it('the dataset, the word vectors and the evaluation size each reach what they feed', () => {
+    const dataset = changed(before, allKeys(base, { dataset: 'fingerprint-2' }));
+    expect(dataset).toEqual([...before.keys()].sort());
+    const words = changed(before, allKeys(base, { wordVectors: 'wink' }));
+    expect(words).toEqual(changed(before, allKeys({ ...base, seed: 7 })));
+    expect(words).not.toContain('vocab');
+    const evalSize = changed(before, allKeys({ ...base, maxEvalQueries: 10 }));
+    expect(evalSize.every((k) => k.startsWith('eval ') || k.startsWith('row '))).toBe(true);
+    expect(evalSize).toHaveLength(
+      [...before.keys()].filter(
+        (k) => !k.startsWith('model') && !k.startsWith('index') && k !== 'vocab',
+      ).length,
+    );
+  });
+
+  it('latency runs change the rows, not the evaluations', () => {
+    const after = changed(before, allKeys({ ...base, latencyRuns: 3 }));
+    expect(after.every((k) => k.startsWith('row '))).toBe(true);
+    expect(after).toHaveLength([...before.keys()].filter((k) => k.startsWith('row ')).length);
+  });
+
+  it("the pruned baseline of kale-kl is the pruned row's own evaluation (made once)", () => {
+    const plan = planGrid(base, info);
+    const keys = gridKeys(plan, {
+      root: 'r',
+      dataset: 'f',
+      options: base,
+      init: null,
+      wordVectors: null,
+    });
+    const kale = plan.rows.find((r) => r.id === 'kale-kl-q1')!;
+    const pruned = plan.rows.find((r) => r.id === 'pruned-q1')!;
+    expect(keys.evaluation(kale.recovery!.pruned, kale.index).key).toBe(
+      keys.evaluation(pruned.query, pruned.index).key,
+    );
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { join, resolve } from 'node:path';
+import { GRID_PRESETS, notebookGrid, planGrid } from '../../src/experiment/index.js';
+
+describe('notebookGrid', () => {
+  it('is the quick preset on the quick WordNet build unless KALELAB_QUICK=1', () => {
+    const nb = notebookGrid({}, 'repo');
+    expect(nb.quick).toBe(false);
+    expect(nb.dataset).toBe('wordnet-senses:quick');
+    expect(nb.secondDataset).toBe('wordnet-definitions:quick');
+    expect(nb.options).toEqual(GRID_PRESETS.quick);
+    expect(nb.out).toBe(resolve(join('repo', 'out', 'notebook-runs', 'preset')));
+  });
+
+  it('in quick mode is a 3-layer, 64-wide grid with one depth and KALE only', () => {
+    const nb = notebookGrid({ KALELAB_QUICK: '1' }, 'repo');
+    expect(nb.quick).toBe(true);
+    expect(nb.dataset).toBe('wordnet-senses:quick,maxQueries=800');
+    expect(nb.out).toBe(resolve(join('repo', 'out', 'notebook-runs', 'quick')));
+    expect(nb.options.model.numHiddenLayers).toBe(3);
+    expect(nb.options.train).toMatchObject({ batchSize: 16, pMaxLen: 32, steps: 40, lr: 1e-3 });
+    expect(nb.options.kale).toMatchObject({ steps: 20, objective: 'plain' });
+    const plan = planGrid(nb.options, { name: 'wordnet-senses', mainMetric: 'mrr@10' });
+    expect(plan.rows.map((r) => r.id)).toEqual([
+      'bm25',
+      'full',
+      'pruned-q1',
+      'kale-kl-q1',
+      'half-depth',
+      'asym-q1',
+    ]);
+  });
+});
