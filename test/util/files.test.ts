@@ -132,7 +132,9 @@ describe('writeFileAtomic', () => {
       await writeFile(join(dir, 'plain'), 'keep');
       const path = join(dir, 'plain', 'sub', 'e.jsonl');
       const error = await caught(writeFileAtomic(path, 'x'));
-      expect(error.message).toMatch(new RegExp(`^${path}: cannot write: .*is a file, not a folder`));
+      expect(error.message).toMatch(
+        new RegExp(`^${path}: cannot write: .*is a file, not a folder`),
+      );
       expect(error.code).toBe('ENOTDIR');
       expect(await readFile(join(dir, 'plain'), 'utf8')).toBe('keep');
     });
