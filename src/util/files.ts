@@ -92,13 +92,32 @@ export async function settleAtomic(path: string): Promise<void> {
 
 /** Writes `data` to `path` atomically (creating the folder), with an fsync before rename. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await writeStreamAtomic(path, (write) => write(data));
+}
+
+/**
+ * Streams what `fill(write)` writes into `path` atomically (creating the folder), with an
+ * fsync before rename. `fill`'s own errors pass unchanged; the file-system's name `path`.
+ */
+export async function writeStreamAtomic(
+  path: string,
+  fill: (write: (chunk: string | Uint8Array) => Promise<void>) => Promise<void>,
+): Promise<void> {
   const tmp = temporaryPath(path, nextStamp());
   try {
     await mkdir(dirname(path), { recursive: true });
     await settleAtomic(path);
-    await writeFile(tmp, data, { flag: 'wx' });
-    const handle = await open(tmp, 'r');
+    const handle = await open(tmp, 'wx');
     try {
+      const write = async (chunk: string | Uint8Array): Promise<void> => {
+        // writeFile, not write: it loops until the whole chunk is written
+        await handle.writeFile(chunk).catch((error: unknown) => {
+          throw new WriteFailure(error);
+        });
+      };
+      await fill(write).catch((error: unknown) => {
+        throw error instanceof WriteFailure ? error.error : new FillError(error);
+      });
       await handle.sync();
     } finally {
       await handle.close();
@@ -108,6 +127,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await discard(tmp);
     throw writeError(path, [tmp], error);
   }
+}
+
+/** A write's own failure inside a stream's fill (told apart from the fill's errors). */
+class WriteFailure {
+  constructor(readonly error: unknown) {}
 }
 
 /** JSON with two-space indentation and a final newline, written atomically. */
@@ -166,7 +190,7 @@ function fillError(path: string, tmp: string, error: unknown): unknown {
   );
 }
 
-/** Carries a fill's own error through writeDirAtomic's clean-up unchanged. */
+/** Carries a fill's own error through the writers' clean-up unchanged. */
 class FillError {
   constructor(readonly error: unknown) {}
 }

@@ -5,6 +5,7 @@ export {
   writeFileAtomic,
   writeJsonAtomic,
   writeDirAtomic,
+  writeStreamAtomic,
   settleAtomic,
   removeStaleTemporaries,
   pathExists,

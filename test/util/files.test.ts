@@ -15,6 +15,7 @@ import {
   writeDirAtomic,
   writeFileAtomic,
   writeJsonAtomic,
+  writeStreamAtomic,
 } from '../../src/util/index.js';
 import { withTempDir } from '../temp-dir.js';
 
@@ -144,18 +145,48 @@ describe('writeFileAtomic', () => {
     ['EACCES', /permission denied \(is .* writable\?\)$/],
     ['ENOENT', /does not exist/],
     ['ENOSPC', /no space left/],
-    ['EWHATEVER', /^.*EWHATEVER: failed, writeFile '.*e\.jsonl'$/],
-  ])('%s while writing the temporary: names the path, keeps the cause', async (code, why) => {
+    ['EWHATEVER', /^.*EWHATEVER: failed, open '.*e\.jsonl'$/],
+  ])('%s while opening the temporary: names the path, keeps the cause', async (code, why) => {
     // injected (the tests may run as root, where permissions do not stop a write)
     await withTempDir('files', async (dir) => {
       const path = join(dir, 'e.jsonl');
-      const error = await caught(failingOnce('writeFile', code, () => writeFileAtomic(path, 'x')));
+      const error = await caught(failingOnce('open', code, () => writeFileAtomic(path, 'x')));
       expect(error.message.startsWith(`${path}: cannot write: `)).toBe(true);
       expect(error.message).toMatch(why);
       expect(error.message).not.toContain('.tmp');
       expect((error.cause as NodeJS.ErrnoException).code).toBe(code);
       expect(String((error.cause as NodeJS.ErrnoException).path)).toContain('.tmp');
       expect(await readdir(dir)).toEqual([]);
+    });
+  });
+});
+
+describe('writeStreamAtomic', () => {
+  it('writes the chunks in order and replaces the file whole', async () => {
+    await withTempDir('files', async (dir) => {
+      const path = join(dir, 'e.jsonl');
+      await writeFile(path, 'old');
+      await writeStreamAtomic(path, async (write) => {
+        for (let i = 0; i < 3; i++) await write(`${i}\n`);
+        await write(new TextEncoder().encode('end\n'));
+      });
+      expect(await readFile(path, 'utf8')).toBe('0\n1\n2\nend\n');
+      expect(await readdir(dir)).toEqual(['e.jsonl']);
+    });
+  });
+
+  it("a fill's own error passes unchanged; the old file stays, no temporary", async () => {
+    await withTempDir('files', async (dir) => {
+      const path = join(dir, 'e.jsonl');
+      await writeFile(path, 'old');
+      const bad = new Error('a non-finite value');
+      const got = await writeStreamAtomic(path, async (write) => {
+        await write('partial');
+        throw bad;
+      }).catch((e: unknown) => e);
+      expect(got).toBe(bad);
+      expect(await readFile(path, 'utf8')).toBe('old');
+      expect(await readdir(dir)).toEqual(['e.jsonl']);
     });
   });
 });
@@ -198,6 +229,25 @@ describe('writeDirAtomic', () => {
         `${join(path, 'state.json')}: cannot write: it is a folder, not a file`,
       );
       expect(error.path).toBe(join(path, 'state.json'));
+      expect(await readdir(dir)).toEqual([]);
+    });
+  });
+
+  it('a raw write inside the fill names its place in the target; a failed read of an input passes unchanged', async () => {
+    await withTempDir('files', async (dir) => {
+      const path = join(dir, 'latest');
+      const error = await caught(
+        writeDirAtomic(path, (tmp) => writeFile(join(tmp, 'sub', 'f'), 'x')),
+      );
+      expect(error.message).toBe(
+        `${path}: cannot write: ENOENT: no such file or directory, open '${join(path, 'sub', 'f')}'`,
+      );
+      const input = join(dir, 'missing-input.txt');
+      const read = await writeDirAtomic(path, async () => {
+        await readFile(input);
+      }).catch((e: unknown) => e);
+      expect(read).not.toBeInstanceOf(AtomicWriteError);
+      expect((read as NodeJS.ErrnoException).path).toBe(input);
       expect(await readdir(dir)).toEqual([]);
     });
   });
