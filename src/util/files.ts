@@ -13,7 +13,7 @@
  *
  * Errors name the path the caller gave, never a temporary one, and keep the cause.
  */
-import { access, mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
 type Stage = 'done' | 'old';
