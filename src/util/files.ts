@@ -6,15 +6,17 @@
  *   .<name>.<pid>.<stamp>.tmp        being written (a file, or a folder being filled)
  *   .<name>.<pid>.<stamp>.done.tmp   a folder, complete, about to take <name>'s place
  *   .<name>.<pid>.<stamp>.old.tmp    the folder it replaces, removed after the swap
- * Before writing, a writer settles its target (`settleAtomic`): what killed writers left
- * is removed, except a complete folder when <name> itself is missing (the kill fell between
- * the swap's renames): that one is renamed into place, so the finished work is kept.
- * Readers of folders written this way call `settleAtomic` before reading.
+ * Settling removes what killed writers left, except a complete folder whose <name> is
+ * missing (the kill fell between the swap's renames): that one is renamed into place, so
+ * the finished work is kept. Readers of folders written this way call `settleAtomic(path)`
+ * before reading. A writer settles its folder on its first write there in this process
+ * (once: a readdir per write would make writing n shards cost n² entries; temporaries of
+ * writers that die later are left to the next run).
  *
  * Errors name the path the caller gave, never a temporary one, and keep the cause.
  */
 import { access, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 type Stage = 'done' | 'old';
 
@@ -90,6 +92,17 @@ export async function settleAtomic(path: string): Promise<void> {
   await removeStaleTemporaries(dirname(path), basename(path));
 }
 
+/** Folders this process has settled before writing into them (see the file header). */
+const settledFolders = new Set<string>();
+
+/** Settles `path`'s folder, all targets, on this process's first write there. */
+async function settleFolderOnce(path: string): Promise<void> {
+  const dir = resolve(dirname(path));
+  if (settledFolders.has(dir)) return;
+  await removeStaleTemporaries(dir);
+  settledFolders.add(dir);
+}
+
 /** Writes `data` to `path` atomically (creating the folder), with an fsync before rename. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await writeStreamAtomic(path, (write) => write(data));
@@ -106,7 +119,7 @@ export async function writeStreamAtomic(
   const tmp = temporaryPath(path, nextStamp());
   try {
     await mkdir(dirname(path), { recursive: true });
-    await settleAtomic(path);
+    await settleFolderOnce(path);
     const handle = await open(tmp, 'wx');
     try {
       const write = async (chunk: string | Uint8Array): Promise<void> => {
@@ -156,7 +169,7 @@ export async function writeDirAtomic(
   let movedOld = false;
   try {
     await mkdir(dirname(path), { recursive: true });
-    await settleAtomic(path);
+    await settleFolderOnce(path);
     await mkdir(tmp);
     await fill(tmp).catch((error: unknown) => {
       throw fillError(path, tmp, error);

@@ -80,7 +80,7 @@ describe('writeFileAtomic', () => {
     });
   });
 
-  it("removes dead writers' temporaries of its target only, and no live writer's", async () => {
+  it("the first write into a folder removes dead writers' temporaries, no live writer's", async () => {
     await withTempDir('files', async (dir) => {
       const dead = deadPid();
       const names = {
@@ -92,26 +92,26 @@ describe('writeFileAtomic', () => {
       };
       for (const n of Object.values(names)) await writeFile(join(dir, n), 'partial');
       await writeFileAtomic(join(dir, 'x.json'), 'new');
-      const left = (await readdir(dir)).sort();
-      expect(left).toEqual(
-        ['x.json', names.deadOther, names.mine, names.parent, names.notOurs].sort(),
-      );
-      // the whole folder: every dead writer's temporary goes
+      const kept = [names.mine, names.parent, names.notOurs];
+      expect((await readdir(dir)).sort()).toEqual(['x.json', ...kept].sort());
+      // once per folder and process: a writer that dies later is the next run's to settle
+      const later = tmpName('x.json', dead, 6);
+      await writeFile(join(dir, later), 'partial');
+      await writeFileAtomic(join(dir, 'x.json'), 'newer');
+      expect((await readdir(dir)).sort()).toEqual(['x.json', later, ...kept].sort());
       await removeStaleTemporaries(dir);
-      expect((await readdir(dir)).sort()).toEqual(
-        ['x.json', names.mine, names.parent, names.notOurs].sort(),
-      );
+      expect((await readdir(dir)).sort()).toEqual(['x.json', ...kept].sort());
     });
   });
 
-  it('a target whose name has numbers is told apart by the fixed suffix', async () => {
+  it('settleAtomic: a target whose name has numbers is told apart by the fixed suffix', async () => {
     await withTempDir('files', async (dir) => {
       const dead = deadPid();
       const ofX = tmpName('x', dead, 8); // .x.<pid>.8.tmp
       const ofX7 = tmpName('x.7', dead, 8); // .x.7.<pid>.8.tmp
       for (const n of [ofX, ofX7]) await writeFile(join(dir, n), 'partial');
-      await writeFileAtomic(join(dir, 'x'), 'new');
-      expect((await readdir(dir)).sort()).toEqual([ofX7, 'x'].sort());
+      await settleAtomic(join(dir, 'x'));
+      expect(await readdir(dir)).toEqual([ofX7]);
     });
   });
 
