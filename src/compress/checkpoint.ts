@@ -7,7 +7,9 @@
  *   optimizer.safetensors   AdamW's step and moments (train/optimizer-file.ts, the format
  *                           training checkpoints use too)
  * The folder is replaced atomically (writeDirAtomic), so a crash leaves the previous
- * checkpoint or the new one, never half of each.
+ * checkpoint or the new one, never half of each; a crash between the swap's renames leaves
+ * the new one complete under a temporary name, which restoring moves into place first
+ * (settleAtomic).
  *
  * Restoring checks that the checkpoint belongs to this run (same numeric options, teacher,
  * queries, student weight names/shapes and trained parameters) and names the field that
@@ -24,7 +26,13 @@ import {
   type TensorToWrite,
 } from '../model/index.js';
 import { readOptimizerFile, writeOptimizerFile, type AdamW } from '../train/index.js';
-import { pathExists, writeDirAtomic, writeFileAtomic, writeJsonAtomic } from '../util/index.js';
+import {
+  pathExists,
+  settleAtomic,
+  writeDirAtomic,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from '../util/index.js';
 
 /** 2: student and optimiser in separate files (1 kept both in tensors.safetensors). */
 export const CHECKPOINT_VERSION = 2;
@@ -90,6 +98,7 @@ export async function restoreAlignCheckpoint(
   optimizer: AdamW,
 ): Promise<CheckpointState | undefined> {
   const dir = checkpointPath(checkpointDir);
+  await settleAtomic(dir);
   const stateFile = join(dir, 'state.json');
   if (!(await pathExists(stateFile))) return undefined;
   const state = JSON.parse(await readFile(stateFile, 'utf8')) as CheckpointState;

@@ -19,11 +19,15 @@
  * error: re-encoding is an explicit act (`removeIndex`, then `encodeCorpus`). Resuming
  * also removes the temporary files a killed run left (a SIGKILL skips their clean-up).
  */
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
-import { pathExists } from '../util/files.js';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ContentHash, float32FromLe, float32LeBytes } from '../util/bytes.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/files.js';
+import {
+  pathExists,
+  removeStaleTemporaries,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from '../util/files.js';
 import { silentProgress, type ProgressSink } from '../util/progress.js';
 
 export type EmbedFunction = (texts: readonly string[]) => Promise<Float32Array>;
@@ -85,28 +89,6 @@ const shardName = (s: number): string => `shard-${String(s).padStart(5, '0')}`;
 
 function idsHash(ids: readonly string[]): string {
   return new ContentHash().update(ids.join('\n')).hex();
-}
-
-/** writeFileAtomic's temporary files: `.<name>.<pid>.<time>.tmp` (see util/files.ts). */
-const TEMP_FILE = /^\..+\.(\d+)\.\d+\.tmp$/;
-
-/** True unless process `pid` is known to be gone (a reused pid keeps its files: safe side). */
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: string }).code === 'EPERM';
-  }
-}
-
-/** Removes temporary files in `dir` whose writing process has died (killed mid-write). */
-async function removeStaleTemporaries(dir: string): Promise<void> {
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
-    const m = TEMP_FILE.exec(name);
-    if (m !== null && !processAlive(Number(m[1]))) await rm(join(dir, name), { force: true });
-  }
 }
 
 /** Reads an index folder's manifest (throws if there is none or it is not one). */

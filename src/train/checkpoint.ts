@@ -9,15 +9,15 @@
  *   COMPLETE                  written last: a folder without it is never read
  * The folder is written under a temporary name and renamed into place (writeDirAtomic), so
  * a crash (even SIGKILL) leaves the previous checkpoint or the new one. If a crash falls
- * between the two renames of writeDirAtomic, `readTrainCheckpoint` picks up the complete
- * temporary sibling. Only the latest checkpoint is kept.
+ * between the renames of writeDirAtomic, `findTrainCheckpoint` moves the complete temporary
+ * folder into place first (settleAtomic). Only the latest checkpoint is kept.
  *
  * It does not decide when to checkpoint (trainer.ts does).
  */
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WordPieceTokenizer } from '../text/index.js';
-import { writeDirAtomic, writeFileAtomic, writeJsonAtomic } from '../util/index.js';
+import { settleAtomic, writeDirAtomic, writeFileAtomic, writeJsonAtomic } from '../util/index.js';
 import type { BatchPosition } from './batches.js';
 import { loadDualEncoder, writeDualInto, type DualEncoder } from './dual-encoder.js';
 import type { AdamWState } from './optimizer.js';
@@ -70,30 +70,15 @@ export async function writeTrainCheckpoint(
     await writeJsonAtomic(join(tmp, 'trainer-state.json'), parts.state);
     await writeFileAtomic(join(tmp, COMPLETE), `${parts.state.step}\n`);
   });
-  // Temporary folders an earlier, killed run left behind are stale now.
-  for (const name of await readdir(checkpointDir)) {
-    if (name.startsWith(`.${CHECKPOINT_SUBDIR}.`)) {
-      await rm(join(checkpointDir, name), { recursive: true, force: true });
-    }
-  }
   return dir;
 }
 
 /** The latest complete checkpoint folder under `checkpointDir`, or undefined. */
 export async function findTrainCheckpoint(checkpointDir: string): Promise<string | undefined> {
   const main = join(checkpointDir, CHECKPOINT_SUBDIR);
-  if (await isComplete(main)) return main;
-  // A crash between writeDirAtomic's renames leaves only complete temporary siblings.
-  const names = await readdir(checkpointDir).catch(() => [] as string[]);
-  let best: { dir: string; step: number } | undefined;
-  for (const name of names) {
-    if (!name.startsWith(`.${CHECKPOINT_SUBDIR}.`)) continue;
-    const dir = join(checkpointDir, name);
-    if (!(await isComplete(dir))) continue;
-    const step = Number((await readFile(join(dir, COMPLETE), 'utf8')).trim());
-    if (!best || step > best.step) best = { dir, step };
-  }
-  return best?.dir;
+  // a crash between writeDirAtomic's renames leaves a complete temporary: move it in place
+  await settleAtomic(main);
+  return (await isComplete(main)) ? main : undefined;
 }
 
 async function isComplete(dir: string): Promise<boolean> {

@@ -1,7 +1,16 @@
 export { Random, hashString } from './random.js';
 export { normalizeRows } from './vectors.js';
 export { LITTLE_ENDIAN, ContentHash, float32FromLe, float32Hash, float32LeBytes } from './bytes.js';
-export { writeFileAtomic, writeJsonAtomic, writeDirAtomic, pathExists } from './files.js';
+export {
+  writeFileAtomic,
+  writeJsonAtomic,
+  writeDirAtomic,
+  writeStreamAtomic,
+  settleAtomic,
+  removeStaleTemporaries,
+  pathExists,
+  AtomicWriteError,
+} from './files.js';
 export {
   defaultProgress,
   terminalProgress,

@@ -1,4 +1,5 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
@@ -102,5 +103,29 @@ describe('saveAlignCheckpoint / restoreAlignCheckpoint', () => {
     expect(encoderFingerprint(wider)).toBe(before);
     for (const e of [student, wider]) disposeEncoder(e);
     for (const o of [opt, widerOpt]) o.dispose();
+  });
+
+  it("a kill between the swap's renames: restoring moves the complete new checkpoint into place", async () => {
+    const dir = join(root(), 'swap');
+    const student = tinyTeacher(tokenizer, 5, { numHiddenLayers: 1 });
+    const opt = adamw(student);
+    const newer: CheckpointState = { ...STATE, step: 5, history: [...STATE.history, 0.9, 0.8] };
+    // what writeDirAtomic leaves killed just before its last rename: the previous folder
+    // set aside, the new one complete, nothing at latest (see src/util/files.ts)
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    await saveAlignCheckpoint(join(dir, 'prev'), STATE, student, opt);
+    await saveAlignCheckpoint(join(dir, 'next'), newer, student, opt);
+    const ckpt = join(dir, 'ckpt');
+    await mkdir(ckpt);
+    await rename(checkpointPath(join(dir, 'prev')), join(ckpt, `.latest.${dead}.7.old.tmp`));
+    await rename(checkpointPath(join(dir, 'next')), join(ckpt, `.latest.${dead}.7.done.tmp`));
+
+    const fresh = tinyTeacher(tokenizer, 6, { numHiddenLayers: 1 });
+    const freshOpt = adamw(fresh);
+    expect(await restoreAlignCheckpoint(ckpt, IDENTITY, fresh, freshOpt)).toEqual(newer);
+    expect(encoderFingerprint(fresh)).toBe(encoderFingerprint(student));
+    expect(await readdir(ckpt)).toEqual(['latest']);
+    for (const e of [student, fresh]) disposeEncoder(e);
+    for (const o of [opt, freshOpt]) o.dispose();
   });
 });
