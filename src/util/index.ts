@@ -10,3 +10,4 @@ export {
   type ProgressEvent,
   type ProgressSink,
 } from './progress.js';
+export { isOneOf, nameList, unknownName } from './names.js';
