@@ -9,6 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseJson } from '../util/json.js';
 import {
   parseTokenizerConfig,
   parseTokenizerJson,
@@ -33,11 +34,7 @@ async function readJsonIfPresent(path: string): Promise<unknown> {
     if (code === 'ENOENT') return undefined;
     throw new Error(`${path}: cannot read (${code ?? String(error)})`, { cause: error });
   }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new Error(`${path}: not valid JSON (${(error as Error).message})`, { cause: error });
-  }
+  return parseJson(text, path);
 }
 
 export async function readCheckpointTokenizer(

@@ -10,4 +10,3 @@ export {
   type ProgressEvent,
   type ProgressSink,
 } from './progress.js';
-export { isOneOf, nameList, unknownName } from './names.js';
