@@ -14,15 +14,11 @@ import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels } from './kernels.js';
 import { prepareWasmThreads, requestedThreads, THREADS_ENV } from './threads.js';
 import { startWebgpu, type WebgpuStart } from './webgpu.js';
+import { isOneOf, nameList, unknownName } from '../util/names.js';
 
-export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 /** Every backend `KALELAB_BACKEND` may name. */
-export const BACKEND_NAMES: readonly BackendName[] = Object.freeze([
-  'tensorflow',
-  'webgpu',
-  'wasm',
-  'cpu',
-]);
+export const BACKEND_NAMES = nameList('tensorflow', 'webgpu', 'wasm', 'cpu');
+export type BackendName = (typeof BACKEND_NAMES)[number];
 /**
  * The order tried when nothing is named. webgpu is not in it yet: it cannot read tensors
  * synchronously (webgpu.ts), and training, encoding and evaluation still do; with it first,
@@ -67,13 +63,9 @@ export function parseBackendList(value: string): BackendName[] {
     .split(',')
     .map((s) => s.trim().toLowerCase())
     .filter((s) => s.length > 0);
-  for (const name of names) {
-    if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
-      throw new Error(
-        `KALELAB_BACKEND: unknown backend "${name}"; allowed: ${BACKEND_NAMES.join(', ')}`,
-      );
-    }
-  }
+  for (const name of names)
+    if (!isOneOf(BACKEND_NAMES, name))
+      throw unknownName('backend', name, BACKEND_NAMES, 'KALELAB_BACKEND');
   if (names.length === 0)
     throw new Error('KALELAB_BACKEND is empty; allowed: ' + BACKEND_NAMES.join(', '));
   return names as BackendName[];

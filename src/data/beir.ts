@@ -14,7 +14,7 @@ import { readId, readString, readStringArray, type Where } from './fields.js';
 import { readJsonl } from './jsonl.js';
 import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from './options.js';
 import { readDatasetQrels } from './qrels.js';
-import { emptyRecord } from './records.js';
+import { emptyRecord, isEmpty } from './records.js';
 import { LoadReportBuilder } from './report.js';
 import { buildSplit } from './split-build.js';
 import {
@@ -61,26 +61,41 @@ export function chooseSplits(
   return [...wanted];
 }
 
+/**
+ * Reads a JSONL file of records keyed by `_id` (string or integer): `read` turns each line
+ * into its value, and an id seen before is an error ("duplicate <what> id").
+ */
+async function readJsonlById<T>(
+  path: string,
+  report: LoadReportBuilder,
+  options: ResolvedLoadOptions,
+  what: 'document' | 'query',
+  read: (at: Where, record: Record<string, unknown>) => T,
+): Promise<Record<string, T>> {
+  const out = emptyRecord<T>();
+  const kind = what === 'document' ? 'corpus:bad-line' : 'queries:bad-line';
+  await readJsonl(path, report, options, kind, (at, record) => {
+    const id = readId(at, record, '_id');
+    const value = read(at, record);
+    if (id in out)
+      throw new DatasetFormatError(at.file, at.line, '_id', `duplicate ${what} id`, id);
+    out[id] = value;
+  });
+  return out;
+}
+
 /** Reads a BEIR corpus.jsonl: `_id` (string or integer), `title` (default ''), `text`. */
 export async function readBeirCorpus(
   path: string,
   report: LoadReportBuilder,
   options: ResolvedLoadOptions,
 ): Promise<Record<string, Doc>> {
-  const corpus = emptyRecord<Doc>();
-  let count = 0;
-  await readJsonl(path, report, options, 'corpus:bad-line', (at, record) => {
-    const id = readId(at, record, '_id');
-    const doc: Doc = {
-      title: readString(at, record, 'title', ''),
-      text: readString(at, record, 'text'),
-    };
-    if (id in corpus)
-      throw new DatasetFormatError(at.file, at.line, '_id', 'duplicate document id', id);
-    corpus[id] = doc;
-    count++;
-  });
-  if (count === 0) throw new DatasetFormatError(path, 0, 'corpus', 'the corpus has no documents');
+  const corpus = await readJsonlById(path, report, options, 'document', (at, record): Doc => ({
+    title: readString(at, record, 'title', ''),
+    text: readString(at, record, 'text'),
+  }));
+  if (isEmpty(corpus))
+    throw new DatasetFormatError(path, 0, 'corpus', 'the corpus has no documents');
   return corpus;
 }
 
@@ -93,21 +108,27 @@ function readAnswers(at: Where, record: Record<string, unknown>): string[] | und
   return undefined;
 }
 
-export async function readBeirQueries(
+/** Reads a BEIR queries.jsonl: `_id`, `text`, and `answers` or `metadata.answers` if present. */
+export function readBeirQueries(
   path: string,
   report: LoadReportBuilder,
   options: ResolvedLoadOptions,
 ): Promise<Record<string, Query>> {
-  const queries = emptyRecord<Query>();
-  await readJsonl(path, report, options, 'queries:bad-line', (at, record) => {
-    const id = readId(at, record, '_id');
+  return readJsonlById(path, report, options, 'query', (at, record): Query => {
     const text = readString(at, record, 'text');
     const answers = readAnswers(at, record);
-    if (id in queries)
-      throw new DatasetFormatError(at.file, at.line, '_id', 'duplicate query id', id);
-    queries[id] = answers ? { text, answers } : { text };
+    return answers ? { text, answers } : { text };
   });
-  return queries;
+}
+
+/** The loaded dataset; its name is the `name` option, else the folder's name. */
+export function folderDataset(
+  dir: string,
+  options: ResolvedLoadOptions,
+  report: LoadReportBuilder,
+  parts: Pick<RetrievalDataset, 'corpus' | 'splits' | 'mainMetric'>,
+): RetrievalDataset {
+  return { name: options.name ?? basename(resolve(dir)), ...parts, report: report.build() };
 }
 
 /** Loads the BEIR folder `dir`. */
@@ -138,11 +159,5 @@ export async function loadBeir(dir: string, options: LoadOptions = {}): Promise<
   }
   const unused = Object.keys(queries).length - used.size;
   if (unused > 0 && opts.splits === undefined) report.count('queries:no-qrels', unused);
-  return {
-    name: opts.name ?? basename(resolve(dir)),
-    corpus,
-    splits,
-    mainMetric: BEIR_MAIN_METRIC,
-    report: report.build(),
-  };
+  return folderDataset(dir, opts, report, { corpus, splits, mainMetric: BEIR_MAIN_METRIC });
 }

@@ -20,6 +20,7 @@ import { DatasetFormatError } from './errors.js';
 import {
   asObject,
   collectBadLine,
+  fieldError,
   readId,
   readString,
   readStringArray,
@@ -76,14 +77,7 @@ function readContext(at: Where, field: string, value: unknown): Context {
 function readContexts(at: Where, item: Record<string, unknown>, field: string): Context[] {
   const list = item[field];
   if (list === undefined || list === null) return [];
-  if (!Array.isArray(list))
-    throw new DatasetFormatError(
-      at.file,
-      at.line,
-      `${at.prefix ?? ''}${field}`,
-      'expected an array of contexts',
-      list,
-    );
+  if (!Array.isArray(list)) throw fieldError(at, field, 'expected an array of contexts', list);
   return list.map((ctx, i) => readContext(at, `${field}[${i}]`, ctx));
 }
 
@@ -94,13 +88,7 @@ function addContexts(b: Builder, at: Where, contexts: readonly Context[]): void 
     const known = b.corpus[id] ?? local.get(id);
     if (known === undefined) local.set(id, doc);
     else if (known.text !== doc.text || known.title !== doc.title)
-      throw new DatasetFormatError(
-        at.file,
-        at.line,
-        `${at.prefix ?? ''}${idField}`,
-        'passage id seen before with a different title or text',
-        id,
-      );
+      throw fieldError(at, idField, 'passage id seen before with a different title or text', id);
   }
   for (const [id, doc] of local) b.corpus[id] = doc;
 }
@@ -119,14 +107,7 @@ async function readDprFile(b: Builder, file: string, split: SplitName): Promise<
       const item = asObject({ file, line: element.line }, `[${element.index}]`, element.value);
       const idField = QUERY_ID_FIELDS.find((f) => item[f] !== undefined && item[f] !== null);
       const id = idField ? readId(at, item, idField) : `${split}-${element.index}`;
-      if (id in queries)
-        throw new DatasetFormatError(
-          file,
-          at.line,
-          `${at.prefix}${idField ?? 'id'}`,
-          'duplicate question id',
-          id,
-        );
+      if (id in queries) throw fieldError(at, idField ?? 'id', 'duplicate question id', id);
       const text = readString(at, item, 'question');
       const answers = readStringArray(at, item, 'answers');
       // Everything is read and checked before anything is stored: a bad item leaves no trace.

@@ -16,32 +16,30 @@ export interface Where {
 
 const fieldName = (at: Where, field: string): string => (at.prefix ?? '') + field;
 
+/** The DatasetFormatError for `field` at `at` (the field named with `at.prefix`). */
+export function fieldError(
+  at: Where,
+  field: string,
+  message: string,
+  value?: unknown,
+): DatasetFormatError {
+  return new DatasetFormatError(at.file, at.line, fieldName(at, field), message, value);
+}
+
 /** JSON.parse of one line, which must be an object. */
 export function parseJsonObjectLine(at: Where, text: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new DatasetFormatError(
-      at.file,
-      at.line,
-      fieldName(at, '(json)'),
-      `malformed JSON: ${(error as Error).message}`,
-      text,
-    );
+    throw fieldError(at, '(json)', `malformed JSON: ${(error as Error).message}`, text);
   }
   return asObject(at, '(json)', value);
 }
 
 export function asObject(at: Where, field: string, value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new DatasetFormatError(
-      at.file,
-      at.line,
-      fieldName(at, field),
-      'expected a JSON object',
-      value,
-    );
+    throw fieldError(at, field, 'expected a JSON object', value);
   return value as Record<string, unknown>;
 }
 
@@ -52,25 +50,17 @@ export function asObject(at: Where, field: string, value: unknown): Record<strin
  */
 export function readId(at: Where, record: Record<string, unknown>, field: string): string {
   const value = record[field];
-  if (value === undefined)
-    throw new DatasetFormatError(at.file, at.line, fieldName(at, field), 'missing id');
+  if (value === undefined) throw fieldError(at, field, 'missing id');
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   if (typeof value === 'number' && Number.isInteger(value))
-    throw new DatasetFormatError(
-      at.file,
-      at.line,
-      fieldName(at, field),
+    throw fieldError(
+      at,
+      field,
       'integer id above 2^53 cannot be read exactly from JSON; write it as a string',
       value,
     );
   if (typeof value !== 'string' || value.length === 0)
-    throw new DatasetFormatError(
-      at.file,
-      at.line,
-      fieldName(at, field),
-      'id must be a non-empty string',
-      value,
-    );
+    throw fieldError(at, field, 'id must be a non-empty string', value);
   return value;
 }
 
@@ -84,16 +74,9 @@ export function readString(
   const value = record[field];
   if (value === undefined || value === null) {
     if (fallback !== undefined) return fallback;
-    throw new DatasetFormatError(at.file, at.line, fieldName(at, field), 'missing text field');
+    throw fieldError(at, field, 'missing text field');
   }
-  if (typeof value !== 'string')
-    throw new DatasetFormatError(
-      at.file,
-      at.line,
-      fieldName(at, field),
-      'expected a string',
-      value,
-    );
+  if (typeof value !== 'string') throw fieldError(at, field, 'expected a string', value);
   return value;
 }
 
@@ -107,13 +90,7 @@ export function readStringArray(
   const value = record[field];
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
-    throw new DatasetFormatError(
-      at.file,
-      at.line,
-      fieldName(at, label),
-      'expected an array of strings',
-      value,
-    );
+    throw fieldError(at, label, 'expected an array of strings', value);
   return value as string[];
 }
 

@@ -12,9 +12,9 @@
  * training triples.
  */
 import { existsSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { ProgressSink } from '../util/index.js';
-import { chooseSplits, requireFile } from './beir.js';
+import { chooseSplits, folderDataset, requireFile } from './beir.js';
 import { DatasetFormatError } from './errors.js';
 import { resolveLoadOptions, type LoadOptions } from './options.js';
 import { readDatasetQrels } from './qrels.js';
@@ -128,11 +128,5 @@ export async function loadMsmarco(
     if (unjudged > 0) report.count(`queries:no-qrels:${split}`, unjudged);
     splits[split] = buildSplit(qrelsFile, queries, qrels, report);
   }
-  return {
-    name: opts.name ?? basename(resolve(dir)),
-    corpus,
-    splits,
-    mainMetric: MSMARCO_MAIN_METRIC,
-    report: report.build(),
-  };
+  return folderDataset(dir, opts, report, { corpus, splits, mainMetric: MSMARCO_MAIN_METRIC });
 }

@@ -70,28 +70,19 @@ export async function readDatasetQrels(
       throw new DatasetFormatError(path, lineNo, gField, 'grade must be an integer', gradeText);
     if (!Number.isSafeInteger(grade))
       throw new DatasetFormatError(path, lineNo, gField, 'grade beyond 2^53', gradeText);
+    const unknown = (kind: string, field: string, message: string, id: string): Unknown => ({
+      kind,
+      error: new DatasetFormatError(path, lineNo, field, message, id),
+    });
     if (!ctx.hasQuery(qid))
-      return {
-        kind: 'qrels:unknown-query',
-        error: new DatasetFormatError(
-          path,
-          lineNo,
-          qField,
-          'unknown query id (not in the queries file)',
-          qid,
-        ),
-      };
+      return unknown(
+        'qrels:unknown-query',
+        qField,
+        'unknown query id (not in the queries file)',
+        qid,
+      );
     if (!ctx.hasDoc(docid))
-      return {
-        kind: 'qrels:unknown-doc',
-        error: new DatasetFormatError(
-          path,
-          lineNo,
-          dField,
-          'unknown document id (not in the corpus)',
-          docid,
-        ),
-      };
+      return unknown('qrels:unknown-doc', dField, 'unknown document id (not in the corpus)', docid);
     const row = (qrels[qid] ??= emptyRecord<number>());
     const previous = row[docid];
     if (previous !== undefined) {

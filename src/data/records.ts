@@ -10,3 +10,9 @@ export function emptyRecord<T>(): Record<string, T> {
 export function size(record: Readonly<Record<string, unknown>>): number {
   return Object.keys(record).length;
 }
+
+/** True when `record` has no keys; stops at the first (a corpus may have millions). */
+export function isEmpty(record: Readonly<Record<string, unknown>>): boolean {
+  for (const _ in record) return false;
+  return true;
+}

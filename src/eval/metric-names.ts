@@ -45,7 +45,10 @@ function unknown(name: string, why: string): Error {
 function parseCutoff(name: string, text: string): number {
   if (!/^[1-9][0-9]*$/.test(text))
     throw unknown(name, `cut-off "${text}" is not a positive integer`);
-  return Number(text);
+  const k = Number(text);
+  // Past 2^53 − 1 a double rounds (2^53 + 1 reads as 2^53): the canonical name would differ.
+  if (!Number.isSafeInteger(k)) throw unknown(name, `cut-off "${text}" is above 2^53 - 1`);
+  return k;
 }
 
 /** Parses one metric name (case-insensitive, trimmed) into its canonical spec. */

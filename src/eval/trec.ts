@@ -33,24 +33,53 @@ export class TrecFormatError extends Error {
 /** A line or value for an error message: at most 80 characters (a bad line may be 50 MB). */
 const shown = (text: string): string => formatValue(text);
 
+/** Throws a TrecFormatError at the current line, naming `field`. */
+type Fail = (field: string, message: string) => never;
+
 /**
- * Calls `onFields` with the whitespace-split fields of every non-blank line. Lines that are
- * not UTF-8 or too long to read (see data/lines.ts) are errors naming file and line.
+ * Calls `onFields` with the whitespace-split fields of every non-blank line, once the line
+ * has as many fields as `layout` names (e.g. "qid 0 docid grade"). Lines that are not UTF-8
+ * or too long to read (see data/lines.ts) are errors naming file and line.
  */
 async function eachLine(
   path: string,
-  onFields: (fields: string[], line: number) => void,
+  layout: string,
+  onFields: (fields: string[], fail: Fail) => void,
 ): Promise<void> {
+  const count = layout.split(' ').length;
   for await (const batch of readLineBatches(path)) {
     for (let i = 0; i < batch.lines.length; i++) {
       const n = batch.firstLine + i;
+      const fail: Fail = (field, message) => {
+        throw new TrecFormatError(path, n, field, message);
+      };
       const problem = batch.bad?.get(i);
-      if (problem !== undefined) throw new TrecFormatError(path, n, 'line', problem);
+      if (problem !== undefined) fail('line', problem);
       const trimmed = batch.lines[i]!.trim();
       if (trimmed === '') continue;
-      onFields(trimmed.split(/[ \t]+/), n);
+      const fields = trimmed.split(/[ \t]+/);
+      if (fields.length !== count)
+        fail(
+          'line',
+          `expected ${count} fields "${layout}", got ${fields.length}: ${shown(fields.join(' '))}`,
+        );
+      onFields(fields, fail);
     }
   }
+}
+
+/** Stores `value` at table[qid][docid]; a pair seen before is an error ("judged twice"). */
+function addOnce(
+  table: Record<string, Record<string, number>>,
+  qid: string,
+  docid: string,
+  value: number,
+  fail: Fail,
+  verb: string,
+): void {
+  const row = (table[qid] ??= emptyRecord<number>());
+  if (docid in row) fail('docid', `${shown(docid)} is ${verb} twice for query ${shown(qid)}`);
+  row[docid] = value;
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -62,35 +91,12 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  */
 export async function readTrecQrels(path: string): Promise<Qrels> {
   const qrels = emptyRecord<Record<string, number>>();
-  await eachLine(path, (f, line) => {
-    if (f.length !== 4) {
-      throw new TrecFormatError(
-        path,
-        line,
-        'line',
-        `expected 4 fields "qid 0 docid grade", got ${f.length}: ${shown(f.join(' '))}`,
-      );
-    }
+  await eachLine(path, 'qid 0 docid grade', (f, fail) => {
     const [qid, , docid, gradeText] = f as [string, string, string, string];
     const grade = Number(gradeText);
-    if (!/^[+-]?\d+$/.test(gradeText) || !Number.isSafeInteger(grade)) {
-      throw new TrecFormatError(
-        path,
-        line,
-        'grade',
-        `${shown(gradeText)} is not an integer (of at most 15 digits)`,
-      );
-    }
-    const judged = (qrels[qid] ??= emptyRecord<number>());
-    if (docid in judged) {
-      throw new TrecFormatError(
-        path,
-        line,
-        'docid',
-        `${shown(docid)} is judged twice for query ${shown(qid)}`,
-      );
-    }
-    judged[docid] = grade;
+    if (!/^[+-]?\d+$/.test(gradeText) || !Number.isSafeInteger(grade))
+      fail('grade', `${shown(gradeText)} is not an integer (of at most 15 digits)`);
+    addOnce(qrels, qid, docid, grade, fail, 'judged');
   });
   return qrels;
 }
@@ -101,38 +107,16 @@ export async function readTrecQrels(path: string): Promise<Qrels> {
  */
 export async function readRun(path: string): Promise<Run> {
   const run = emptyRecord<Record<string, number>>();
-  await eachLine(path, (f, line) => {
-    if (f.length !== 6) {
-      throw new TrecFormatError(
-        path,
-        line,
-        'line',
-        `expected 6 fields "qid Q0 docid rank score tag", got ${f.length}: ${shown(f.join(' '))}`,
-      );
-    }
+  await eachLine(path, 'qid Q0 docid rank score tag', (f, fail) => {
     const [qid, , docid, , scoreText] = f as [string, string, string, string, string];
-    if (!NUMBER.test(scoreText)) {
-      throw new TrecFormatError(path, line, 'score', `${shown(scoreText)} is not a number`);
-    }
+    if (!NUMBER.test(scoreText)) fail('score', `${shown(scoreText)} is not a number`);
     const score = Number(scoreText);
-    if (!Number.isFinite(score)) {
-      throw new TrecFormatError(
-        path,
-        line,
+    if (!Number.isFinite(score))
+      fail(
         'score',
         `${shown(scoreText)} is beyond the range of a double (it would read as ${score})`,
       );
-    }
-    const docs = (run[qid] ??= emptyRecord<number>());
-    if (docid in docs) {
-      throw new TrecFormatError(
-        path,
-        line,
-        'docid',
-        `${shown(docid)} is retrieved twice for query ${shown(qid)}`,
-      );
-    }
-    docs[docid] = score;
+    addOnce(run, qid, docid, score, fail, 'retrieved');
   });
   return run;
 }

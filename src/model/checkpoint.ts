@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { WordPieceTokenizer } from '../text/index.js';
 import { writeDirAtomic, writeFileAtomic, writeJsonAtomic } from '../util/index.js';
+import { parseJson } from '../util/json.js';
 import { configFromHf, configToHf, parameterCount, type BertConfig } from './config.js';
 import {
   decodeFloat32,
@@ -166,13 +167,7 @@ async function readConfig(dir: string): Promise<BertConfig> {
       { cause: error },
     );
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${path}: not valid JSON (${(error as Error).message})`, { cause: error });
-  }
-  return configFromHf(json, path);
+  return configFromHf(parseJson(text, path), path);
 }
 
 async function readWeightFiles(dir: string): Promise<SafetensorsFile[]> {

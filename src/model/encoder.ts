@@ -12,6 +12,7 @@ import { batchShape, type TokenBatch } from './batch.js';
 import { embeddings } from './embeddings.js';
 import { transformerLayer } from './layer.js';
 import { POOLINGS, type Encoder, type Pooling } from './weights.js';
+import { isOneOf, unknownName } from '../util/names.js';
 
 /** last_hidden_state: [B, L, H], padded positions included (HF semantics). */
 export function forward(encoder: Encoder, batch: TokenBatch): tf.Tensor3D {
@@ -54,7 +55,5 @@ export function pool(
 }
 
 function checkPooling(pooling: string): void {
-  if (!(POOLINGS as readonly string[]).includes(pooling)) {
-    throw new Error(`unknown pooling "${pooling}"; allowed: ${POOLINGS.join(', ')}`);
-  }
+  if (!isOneOf(POOLINGS, pooling)) throw unknownName('pooling', pooling, POOLINGS);
 }

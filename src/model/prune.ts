@@ -8,13 +8,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { layerName, parseLayerName, type Encoder } from './weights.js';
+import { nameList, unknownName } from '../util/names.js';
 
-export type LayerStrategy = 'spread' | 'first' | 'last';
-export const LAYER_STRATEGIES: readonly LayerStrategy[] = Object.freeze([
-  'spread',
-  'first',
-  'last',
-]);
+export const LAYER_STRATEGIES = nameList('spread', 'first', 'last');
+export type LayerStrategy = (typeof LAYER_STRATEGIES)[number];
 
 /**
  * The paper's layer maps for a 12-layer encoder (Campos et al. 2023, and the intended map of
@@ -59,9 +56,7 @@ export function layerMap(
       return range(0, keep).map((i) => Math.floor((i * (numLayers - 1)) / (keep - 1)));
     }
     default:
-      throw new Error(
-        `layerMap: unknown strategy "${String(strategy)}"; allowed: ${LAYER_STRATEGIES.join(', ')}`,
-      );
+      throw unknownName('strategy', String(strategy), LAYER_STRATEGIES, 'layerMap');
   }
 }
 

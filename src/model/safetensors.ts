@@ -14,6 +14,7 @@
  * It does not know about BERT names or shapes (checkpoint.ts checks those).
  */
 import { open } from 'node:fs/promises';
+import { float32FromLe, float32LeBytes } from '../util/bytes.js';
 
 /** Bytes per element of every dtype the format defines. */
 const DTYPE_BYTES: Readonly<Record<string, number>> = Object.freeze({
@@ -235,10 +236,7 @@ export function decodeFloat32(st: SafetensorsFile, name: string): Float32Array {
   const out = new Float32Array(n);
   switch (entry.dtype) {
     case 'F32':
-      if (LITTLE_ENDIAN)
-        new Uint8Array(out.buffer).set(bytes); // aligned copy
-      else for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
-      return out;
+      return float32FromLe(bytes, `${st.file}: tensor "${name}"`, out); // an aligned copy
     case 'F16':
       for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(i * 2, true));
       return out;
@@ -257,8 +255,6 @@ export function decodeFloat32(st: SafetensorsFile, name: string): Float32Array {
       );
   }
 }
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** IEEE 754 half → float (subnormals, infinities and NaN included). */
 export function halfToFloat(h: number): number {
@@ -309,11 +305,8 @@ export function encodeSafetensors(
   new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
   out.set(headerBytes, 8);
   let pos = 8 + headerBytes.length;
-  const view = new DataView(out.buffer);
   for (const t of sorted) {
-    if (LITTLE_ENDIAN)
-      out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), pos);
-    else for (let i = 0; i < t.data.length; i++) view.setFloat32(pos + i * 4, t.data[i]!, true);
+    out.set(float32LeBytes(t.data), pos);
     pos += t.data.length * 4;
   }
   return out;

@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ContentHash } from '../util/bytes.js';
 import type { BertConfig } from './config.js';
+import { nameList } from '../util/names.js';
 
 export interface Encoder {
   readonly config: BertConfig;
@@ -16,8 +17,8 @@ export interface Encoder {
   readonly weights: ReadonlyMap<string, tf.Variable>;
 }
 
-export type Pooling = 'cls' | 'mean';
-export const POOLINGS: readonly Pooling[] = Object.freeze(['cls', 'mean']);
+export const POOLINGS = nameList('cls', 'mean');
+export type Pooling = (typeof POOLINGS)[number];
 
 const EMBEDDING_NAMES = Object.freeze([
   'embeddings.word_embeddings.weight',

@@ -9,7 +9,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseJson } from '../util/json.js';
 import {
+  checkSpecialTokens,
   parseTokenizerConfig,
   parseTokenizerJson,
   checkUniqueTokens,
@@ -17,7 +19,6 @@ import {
   readVocabText,
   type CheckpointTokenizerSettings,
 } from './vocab-file.js';
-import { SPECIAL_TOKENS } from './types.js';
 
 /** Drops undefined fields, so that merging settings keeps earlier stated values. */
 function stated(settings: CheckpointTokenizerSettings): CheckpointTokenizerSettings {
@@ -33,11 +34,7 @@ async function readJsonIfPresent(path: string): Promise<unknown> {
     if (code === 'ENOENT') return undefined;
     throw new Error(`${path}: cannot read (${code ?? String(error)})`, { cause: error });
   }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new Error(`${path}: not valid JSON (${(error as Error).message})`, { cause: error });
-  }
+  return parseJson(text, path);
 }
 
 export async function readCheckpointTokenizer(
@@ -78,14 +75,6 @@ export async function readCheckpointTokenizer(
     throw new Error(`${dir}: no vocab.txt or tokenizer.json, so no WordPiece vocabulary to load`);
   }
   const source = vocabText !== undefined ? vocabPath : jsonPath;
-  const tokens = new Set(vocab);
-  for (const token of [
-    SPECIAL_TOKENS.pad,
-    SPECIAL_TOKENS.unk,
-    SPECIAL_TOKENS.cls,
-    SPECIAL_TOKENS.sep,
-  ])
-    if (!tokens.has(token))
-      throw new Error(`${source}: the vocabulary has no ${token} token (BERT needs ${token})`);
+  checkSpecialTokens(vocab, source);
   return { vocab, settings };
 }

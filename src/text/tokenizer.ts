@@ -21,7 +21,12 @@ import {
   type Encoding,
 } from './types.js';
 import { readCheckpointTokenizer } from './checkpoint.js';
-import { formatTokenizerConfig, formatVocabText, readVocabFile } from './vocab-file.js';
+import {
+  checkSpecialTokens,
+  formatTokenizerConfig,
+  formatVocabText,
+  readVocabFile,
+} from './vocab-file.js';
 import { WordPieceModel } from './wordpiece.js';
 
 export interface TokenizerOptions {
@@ -132,7 +137,9 @@ export class WordPieceTokenizer {
     path: string,
     options: TokenizerOptions = {},
   ): Promise<WordPieceTokenizer> {
-    return new WordPieceTokenizer(await readVocabFile(path), options);
+    const vocab = await readVocabFile(path);
+    checkSpecialTokens(vocab, path); // here, so that the error names the file
+    return new WordPieceTokenizer(vocab, options);
   }
 
   /**

@@ -9,6 +9,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
+import { SPECIAL_TOKENS } from './types.js';
 
 /** Tokenizer settings a checkpoint can carry; undefined means "not stated there". */
 export interface CheckpointTokenizerSettings {
@@ -73,6 +74,15 @@ export async function readVocabText(path: string, optional = false): Promise<str
     throw new Error(`${path}:${bad + 1}: not valid UTF-8; save the vocabulary as UTF-8`);
   }
   return bytes.toString('utf8');
+}
+
+/** Throws unless `vocab` (read from `path`) has the tokens BERT needs: [PAD], [UNK], [CLS], [SEP]. */
+export function checkSpecialTokens(vocab: readonly string[], path: string): void {
+  const tokens = new Set(vocab);
+  const { pad, unk, cls, sep } = SPECIAL_TOKENS;
+  for (const token of [pad, unk, cls, sep])
+    if (!tokens.has(token))
+      throw new Error(`${path}: the vocabulary has no ${token} token (BERT needs ${token})`);
 }
 
 export async function readVocabFile(path: string): Promise<string[]> {

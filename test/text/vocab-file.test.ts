@@ -198,4 +198,21 @@ describe('vocab.txt that HF would read with lost ids', () => {
       /vocab\.txt: the vocabulary has no \[CLS\] token/,
     );
   });
+
+  it('fromVocabFile names the file of a vocabulary that lacks a special token', async () => {
+    const dir = await dirWith({
+      'no-cls.txt': '[PAD]\n[UNK]\n[SEP]\nthe\n',
+      'no-sep.txt': '[PAD]\n[UNK]\n[CLS]\nthe\n',
+      'ok.txt': '[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\n',
+    });
+    const noCls = join(dir, 'no-cls.txt');
+    await expect(WordPieceTokenizer.fromVocabFile(noCls)).rejects.toThrow(
+      `${noCls}: the vocabulary has no [CLS] token (BERT needs [CLS])`,
+    );
+    await expect(WordPieceTokenizer.fromVocabFile(join(dir, 'no-sep.txt'))).rejects.toThrow(
+      /no-sep\.txt: the vocabulary has no \[SEP\] token/,
+    );
+    const ok = await WordPieceTokenizer.fromVocabFile(join(dir, 'ok.txt'));
+    expect(ok.encode('the').inputIds).toEqual([2, 4, 3]);
+  });
 });

@@ -19,6 +19,7 @@ import { initBackend } from '../../backend/index.js';
 import { disposeEncoder, loadEncoder, POOLINGS, type Pooling } from '../../model/index.js';
 import { createEncoderEngine, ENGINES, type EngineName } from '../../serve/index.js';
 import { defaultProgress, writeFileAtomic } from '../../util/index.js';
+import { parseJson } from '../../util/json.js';
 
 interface EncodeCliOptions {
   readonly model: string;
@@ -182,12 +183,7 @@ const shown = (value: unknown): string => (value === undefined ? 'nothing' : for
 
 /** One input line: an object with a string or safe-integer "id" and a string "text". */
 function parseRecord(where: string, line: string): InputRecord {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (error) {
-    throw new Error(`${where}: not valid JSON (${(error as Error).message})`, { cause: error });
-  }
+  const value = parseJson(line, where);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new Error(`${where}: expected an object {"id", "text"}`);
   }

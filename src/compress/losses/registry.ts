@@ -8,15 +8,10 @@ import { mseLoss } from './mse.js';
 import { cosineEmbeddingLoss } from './cosine.js';
 import { klMseLoss } from './kl-mse.js';
 import type { PairLoss } from './reference-combined.js';
+import { nameList, unknownName } from '../../util/names.js';
 
-export type AlignmentLossName = 'kl' | 'mse' | 'cosine' | 'kl+mse';
-
-export const ALIGNMENT_LOSS_NAMES: readonly AlignmentLossName[] = Object.freeze([
-  'kl',
-  'mse',
-  'cosine',
-  'kl+mse',
-]);
+export const ALIGNMENT_LOSS_NAMES = nameList('kl', 'mse', 'cosine', 'kl+mse');
+export type AlignmentLossName = (typeof ALIGNMENT_LOSS_NAMES)[number];
 
 export interface AlignmentLossParams {
   /** Temperature of the KL term ('kl' and 'kl+mse'). */
@@ -38,8 +33,6 @@ export function alignmentLoss(name: AlignmentLossName, params: AlignmentLossPara
       return (s, t) =>
         klMseLoss(s, t, { temperature: params.temperature, mseWeight: params.mseWeight ?? 1 });
     default:
-      throw new Error(
-        `alignmentLoss: unknown loss "${String(name)}"; allowed: ${ALIGNMENT_LOSS_NAMES.join(', ')}`,
-      );
+      throw unknownName('loss', String(name), ALIGNMENT_LOSS_NAMES, 'alignmentLoss');
   }
 }

@@ -95,18 +95,30 @@ export function parseDataLine(file: string, line: number, text: string, pos: Wor
   return { id: pos + offset, pos, lemmas, definition, examples };
 }
 
-async function readData(dictDir: string, pos: WordNetPos, out: Synset[]): Promise<number> {
-  const file = join(dictDir, `data.${FILE_OF[pos]}`);
+/**
+ * Calls `onEntry` with each entry line of a WordNet dict file and its 1-based number,
+ * skipping the license header (lines starting with two spaces) and empty lines; returns
+ * how many lines were read.
+ */
+async function forEachEntry(
+  file: string,
+  onEntry: (text: string, line: number) => void,
+): Promise<number> {
   let lines = 0;
   for await (const batch of readLineBatches(file)) {
     lines += batch.lines.length;
     batch.lines.forEach((_, i) => {
       const text = lineText(file, batch, i);
       if (text.startsWith('  ') || text.length === 0) return; // license header, final newline
-      out.push(parseDataLine(file, batch.firstLine + i, text, pos));
+      onEntry(text, batch.firstLine + i);
     });
   }
   return lines;
+}
+
+async function readData(dictDir: string, pos: WordNetPos, out: Synset[]): Promise<number> {
+  const file = join(dictDir, `data.${FILE_OF[pos]}`);
+  return forEachEntry(file, (text, line) => out.push(parseDataLine(file, line, text, pos)));
 }
 
 /** index.* line: lemma pos synset_cnt p_cnt [ptr_symbol × p_cnt] sense_cnt tagsense_cnt [offset × synset_cnt]. */
@@ -116,30 +128,17 @@ async function readIndex(
   senses: Map<string, string[]>,
 ): Promise<number> {
   const file = join(dictDir, `index.${FILE_OF[pos]}`);
-  let lines = 0;
-  for await (const batch of readLineBatches(file)) {
-    lines += batch.lines.length;
-    batch.lines.forEach((_, i) => {
-      const text = lineText(file, batch, i);
-      if (text.startsWith('  ') || text.length === 0) return;
-      const fields = text.trim().split(' ');
-      const count = Number(fields[2]);
-      if (!Number.isInteger(count) || count < 1 || fields.length < 4 + count)
-        throw new DatasetFormatError(
-          file,
-          batch.firstLine + i,
-          'synset_cnt',
-          'bad synset count',
-          fields[2],
-        );
-      const lemma = normalizeLemma(fields[0]!).toLowerCase();
-      const ids = fields.slice(fields.length - count).map((offset) => pos + offset);
-      const list = senses.get(lemma);
-      if (list) list.push(...ids);
-      else senses.set(lemma, ids);
-    });
-  }
-  return lines;
+  return forEachEntry(file, (text, line) => {
+    const fields = text.trim().split(' ');
+    const count = Number(fields[2]);
+    if (!Number.isInteger(count) || count < 1 || fields.length < 4 + count)
+      throw new DatasetFormatError(file, line, 'synset_cnt', 'bad synset count', fields[2]);
+    const lemma = normalizeLemma(fields[0]!).toLowerCase();
+    const ids = fields.slice(fields.length - count).map((offset) => pos + offset);
+    const list = senses.get(lemma);
+    if (list) list.push(...ids);
+    else senses.set(lemma, ids);
+  });
 }
 
 async function parseLexicon(dictDir: string): Promise<Lexicon> {

@@ -6,9 +6,8 @@
  */
 import { from, type ColumnTable } from 'arquero';
 import type { Qrels, Run } from '../../data/types.js';
-import { adjustPValues } from './correction.js';
-import { resolve, testPair } from './compare-runs.js';
-import { mean, winsTiesLosses } from './paired-values.js';
+import { resolve, testFamily } from './compare-runs.js';
+import { mean } from './paired-values.js';
 import { perQueryScores } from './per-query.js';
 import { DEFAULT_COMPARE, type CompareOptions, type TestName } from './options.js';
 import { tukeyHsd } from './tukey-hsd.js';
@@ -72,30 +71,12 @@ export function comparePairs(
     }
     const pairs: { a: string; b: string }[] = [];
     names.forEach((a, i) => names.slice(i + 1).forEach((b) => pairs.push({ a, b })));
-    const tested = pairs.map(({ a, b }) => ({
-      a,
-      b,
-      ...testPair(of(a), of(b), o),
-      ...winsTiesLosses(of(a), of(b)),
-    }));
-    const adjusted = adjustPValues(
-      tested.map((t) => t.pValue),
-      o.correction,
+    const columns = testFamily(
+      pairs.map(({ a, b }) => [of(a), of(b)] as const),
+      o,
     );
-    tested.forEach((t, i) => {
-      rows.push({
-        metric,
-        a: t.a,
-        b: t.b,
-        delta: mean(of(t.b)) - mean(of(t.a)),
-        ci95: t.ci95,
-        pValue: t.pValue,
-        pAdjusted: adjusted[i]!,
-        significant: adjusted[i]! <= o.alpha,
-        wins: t.wins,
-        ties: t.ties,
-        losses: t.losses,
-      });
+    pairs.forEach(({ a, b }, i) => {
+      rows.push({ metric, a, b, delta: mean(of(b)) - mean(of(a)), ...columns[i]! });
     });
   }
   return rows;

@@ -92,6 +92,41 @@ export function testPair(
   return { pValue, ci95 };
 }
 
+/** One tested pair's statistic columns, in the order rows carry them. */
+export interface TestColumns {
+  readonly ci95: [number, number];
+  readonly pValue: number;
+  readonly pAdjusted: number;
+  readonly significant: boolean;
+  readonly wins: number;
+  readonly ties: number;
+  readonly losses: number;
+}
+
+/**
+ * Tests each pair [a, b] (b against a) and corrects the p-values over them as one family
+ * (`o.correction`); a pair is significant when its adjusted p-value is ≤ `o.alpha`.
+ */
+export function testFamily(
+  pairs: readonly (readonly [Float64Array, Float64Array])[],
+  o: Resolved,
+): TestColumns[] {
+  const tested = pairs.map(([a, b]) => ({ ...testPair(a, b, o), ...winsTiesLosses(a, b) }));
+  const adjusted = adjustPValues(
+    tested.map((t) => t.pValue),
+    o.correction,
+  );
+  return tested.map(({ ci95, pValue, wins, ties, losses }, i) => ({
+    ci95,
+    pValue,
+    pAdjusted: adjusted[i]!,
+    significant: adjusted[i]! <= o.alpha,
+    wins,
+    ties,
+    losses,
+  }));
+}
+
 /** Sentences on query coverage, one per run that lacks or adds queries. */
 export function coverageNotes(scores: PerQueryScores): string[] {
   const notes = [
@@ -132,29 +167,13 @@ export function compareScores(scores: PerQueryScores, options: CompareOptions = 
       ties: base.length,
       losses: 0,
     });
-    const tested = others.map((system) => {
-      const s = scores.scores[system]![metric]!;
-      return { system, s, ...testPair(base, s, o), ...winsTiesLosses(base, s) };
-    });
-    const adjusted = adjustPValues(
-      tested.map((t) => t.pValue),
-      o.correction,
+    const columns = testFamily(
+      others.map((system) => [base, scores.scores[system]![metric]!] as const),
+      o,
     );
-    tested.forEach((t, i) => {
-      const m = mean(t.s);
-      rows.push({
-        system: t.system,
-        metric,
-        mean: m,
-        delta: m - baseMean,
-        ci95: t.ci95,
-        pValue: t.pValue,
-        pAdjusted: adjusted[i]!,
-        significant: adjusted[i]! <= o.alpha,
-        wins: t.wins,
-        ties: t.ties,
-        losses: t.losses,
-      });
+    others.forEach((system, i) => {
+      const m = mean(scores.scores[system]![metric]!);
+      rows.push({ system, metric, mean: m, delta: m - baseMean, ...columns[i]! });
     });
   }
   return {

@@ -6,21 +6,15 @@
 import { benjaminiHochberg } from './benjamini-hochberg.js';
 import { bonferroni } from './bonferroni.js';
 import { holm } from './holm.js';
+import { isOneOf, nameList, unknownName } from '../../util/names.js';
 
-export type CorrectionName = 'holm' | 'bonferroni' | 'bh' | 'none';
-export const CORRECTIONS: readonly CorrectionName[] = Object.freeze([
-  'holm',
-  'bonferroni',
-  'bh',
-  'none',
-]);
+export const CORRECTIONS = nameList('holm', 'bonferroni', 'bh', 'none');
+export type CorrectionName = (typeof CORRECTIONS)[number];
 
 export function parseCorrection(name: string): CorrectionName {
   const n = name.trim().toLowerCase();
-  if (!(CORRECTIONS as readonly string[]).includes(n)) {
-    throw new Error(`unknown correction "${name}"; allowed: ${CORRECTIONS.join(', ')}`);
-  }
-  return n as CorrectionName;
+  if (!isOneOf(CORRECTIONS, n)) throw unknownName('correction', name, CORRECTIONS);
+  return n;
 }
 
 /** Adjusted p-values, in the input order; p-values must be in [0, 1]. */

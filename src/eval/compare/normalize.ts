@@ -5,9 +5,10 @@
  * keeps them. Returns a new run; the input is not changed.
  */
 import type { Run } from '../../data/types.js';
+import { isOneOf, nameList, unknownName } from '../../util/names.js';
 
-export type Normalization = 'minmax' | 'zscore' | 'none';
-export const NORMALIZATIONS: readonly Normalization[] = Object.freeze(['minmax', 'zscore', 'none']);
+export const NORMALIZATIONS = nameList('minmax', 'zscore', 'none');
+export type Normalization = (typeof NORMALIZATIONS)[number];
 
 function normalizeQuery(
   docs: Readonly<Record<string, number>>,
@@ -40,9 +41,7 @@ function normalizeQuery(
 }
 
 export function normalizeRun(run: Run, how: Normalization): Run {
-  if (!(NORMALIZATIONS as readonly string[]).includes(how)) {
-    throw new Error(`unknown normalization "${how}"; allowed: ${NORMALIZATIONS.join(', ')}`);
-  }
+  if (!isOneOf(NORMALIZATIONS, how)) throw unknownName('normalization', how, NORMALIZATIONS);
   const out: Record<string, Record<string, number>> = {};
   for (const qid of Object.keys(run)) {
     Object.defineProperty(out, qid, {

@@ -4,9 +4,10 @@
  * with the baseline (per metric), alpha 0.05.
  */
 import type { CorrectionName } from './correction.js';
+import { isOneOf, nameList, unknownName } from '../../util/names.js';
 
-export type TestName = 'paired-t' | 'wilcoxon' | 'randomization';
-export const TESTS: readonly TestName[] = Object.freeze(['paired-t', 'wilcoxon', 'randomization']);
+export const TESTS = nameList('paired-t', 'wilcoxon', 'randomization');
+export type TestName = (typeof TESTS)[number];
 
 export interface CompareOptions {
   /** The run every other is compared with (default: the first run). */
@@ -39,10 +40,8 @@ export const DEFAULT_COMPARE = Object.freeze({
 
 export function parseTest(name: string): TestName {
   const n = name.trim().toLowerCase();
-  if (!(TESTS as readonly string[]).includes(n)) {
-    throw new Error(`unknown test "${name}"; allowed: ${TESTS.join(', ')}`);
-  }
-  return n as TestName;
+  if (!isOneOf(TESTS, n)) throw unknownName('test', name, TESTS);
+  return n;
 }
 
 export function checkAlpha(alpha: number): number {

@@ -16,6 +16,7 @@ import { createGunzip, gunzipSync, gzipSync } from 'node:zlib';
 import type { Run } from '../../data/types.js';
 import { formatRun, readRun, TrecFormatError, type WriteRunOptions } from '../trec.js';
 import { writeFileAtomic } from '../../util/files.js';
+import { parseJson } from '../../util/json.js';
 
 async function isGzip(path: string): Promise<boolean> {
   const handle = await open(path, 'r');
@@ -34,12 +35,7 @@ function isJsonName(path: string): boolean {
 
 /** Parses a JSON run, checking its shape; ids stay own properties (JSON.parse defines them). */
 export function parseJsonRun(text: string, file: string): Run {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${file}: not valid JSON (${(error as Error).message})`, { cause: error });
-  }
+  const value = parseJson(text, file);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new Error(
       `${file}: expected a JSON object {qid: {docid: score}}, got ${Array.isArray(value) ? 'an array' : typeof value}`,
