@@ -12,6 +12,10 @@ let ortModule: Promise<Ort | undefined> | undefined;
 
 /** onnxruntime-node, or undefined when it is not installed (or its binary does not load). */
 export function loadOrt(): Promise<Ort | undefined> {
+  // ONNX Runtime 1.30's POSIX builds start a telemetry uploader that writes a device id under
+  // ~/.cache and logs under $TMPDIR (found by listing every file a command wrote): kalelab's
+  // commands write only where they are told, so it is off unless the user set the variable.
+  process.env['ORT_DISABLE_TELEMETRY'] ??= '1';
   ortModule ??= import('onnxruntime-node').then(
     (m) => m,
     () => undefined,

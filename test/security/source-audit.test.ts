@@ -50,14 +50,19 @@ describe('no code is evaluated from data', () => {
   });
 
   it('child_process only in the commands that run tools, only execFile*, never a shell', () => {
-    // bench runs the PyTorch peer script; env reports tool versions (nvidia-smi, python);
-    // prepare.mjs runs tsc; run-notebooks.mjs runs Jupyter and Chromium for the notebooks.
+    // bench runs the PyTorch peer script, and src/bench its peers (PyTorch, ONNX Runtime on
+    // torch's export) and one child per thread count; env reports tool versions (nvidia-smi,
+    // python); prepare.mjs runs tsc; run-notebooks.mjs runs Jupyter and Chromium for the
+    // notebooks; test-setup.ts runs ensure-chromium.sh before the tests.
     expect(files(hits(/['"](node:)?child_process['"]/))).toEqual(
       [
+        'src/bench/query-encoder-peers.ts',
+        'src/bench/training-peers.ts',
         'src/cli/commands/bench.ts',
         'src/cli/commands/env.ts',
         'scripts/prepare.mjs',
         'scripts/run-notebooks.mjs',
+        'scripts/test-setup.ts',
       ].sort(),
     );
     expect(hits(/(^|[^.\w])(execSync|exec)\s*\(|shell\s*:\s*true/)).toEqual([]);
@@ -72,7 +77,10 @@ describe('no code is evaluated from data', () => {
       'src/backend/init.ts',
       'src/experiment/background.ts',
     ]);
+    // Worker sources evaluated in a thread: background.ts's (built from tsx's paths) and
+    // threads.ts's (tfjs-backend-wasm's own pthread script, read from the installed package).
     expect(hits(/eval\s*:\s*true/).map((h) => h.split(':')[0])).toEqual([
+      'src/backend/threads.ts',
       'src/experiment/background.ts',
     ]);
   });
