@@ -60,6 +60,15 @@ export {
   machineInfo,
 } from './results-io.js';
 export { flatRows, formatResultsTable, reportSections } from './summary.js';
+export {
+  compareRowRuns,
+  perQueryMainScores,
+  isSignificant,
+  ROW_COMPARISON,
+  SIGNIFICANCE_ALPHA,
+  type ComparedRun,
+} from './row-comparison.js';
+export { describeEffects, gridEffects, rowLabel, formatP, type Effect } from './significance.js';
 export { passageIndex } from './passage-index.js';
 export {
   ensureDual,
