@@ -23,6 +23,13 @@ export function rowLabel(method: string, queryLayers: number): string {
     : `${method} q${queryLayers}`;
 }
 
+/** The id a row has in the grid's plan (and its TREC run's file name): `pruned-q2`, `full`. */
+export function planRowId(method: string, queryLayers: number): string {
+  return method === 'bm25' || method === 'full' || method === 'half-depth'
+    ? method
+    : `${method}-q${queryLayers}`;
+}
+
 /** The effects the rows' comparisons test, in row order. */
 export function gridEffects(rows: readonly ResultRow[]): Effect[] {
   return rows.flatMap((r) =>
