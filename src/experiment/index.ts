@@ -68,7 +68,15 @@ export {
   SIGNIFICANCE_ALPHA,
   type ComparedRun,
 } from './row-comparison.js';
-export { describeEffects, gridEffects, rowLabel, formatP, type Effect } from './significance.js';
+export {
+  describeEffects,
+  gridEffects,
+  rowLabel,
+  planRowId,
+  formatP,
+  formatPValue,
+  type Effect,
+} from './significance.js';
 export { passageIndex } from './passage-index.js';
 export {
   ensureDual,

@@ -44,9 +44,24 @@ function signed(x: number): string {
   return `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
 }
 
-/** "p = 0.004", or "p < 0.001" where it is that small. */
+/**
+ * A p-value for reading: "<0.001" below 0.001, else two significant digits ("0.17",
+ * "0.0042"), or more where two would put it on the other side of the 0.05 marker (0.0499
+ * reads "0.0499", not "0.050").
+ */
+export function formatPValue(p: number): string {
+  if (p < 0.001) return '<0.001';
+  for (const digits of [2, 3, 4]) {
+    const text = p.toPrecision(digits);
+    if (Number(text) < SIGNIFICANCE_ALPHA === p < SIGNIFICANCE_ALPHA) return text;
+  }
+  return String(p);
+}
+
+/** "p = 0.0042", or "p < 0.001" where it is that small. */
 export function formatP(p: number): string {
-  return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
+  const text = formatPValue(p);
+  return text.startsWith('<') ? `p < ${text.slice(1)}` : `p = ${text}`;
 }
 
 function sentence(e: Effect): string {

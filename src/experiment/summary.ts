@@ -7,7 +7,13 @@
 import type { ResultRow } from '../data/types.js';
 import { speedupQualityFigure, type ReportSection } from '../report/index.js';
 import { isSignificant, SIGNIFICANCE_ALPHA } from './row-comparison.js';
-import { describeEffects, gridEffects, rowLabel, type Effect } from './significance.js';
+import {
+  describeEffects,
+  formatPValue,
+  gridEffects,
+  rowLabel,
+  type Effect,
+} from './significance.js';
 
 /** One flat record per row: metrics as columns, latency and compute after them. */
 export function flatRows(
@@ -59,9 +65,7 @@ export function formatResultsTable(
     v === null || v === undefined
       ? '-'
       : column === 'p' && typeof v === 'number'
-        ? v < 0.001
-          ? '<0.001'
-          : v.toFixed(3)
+        ? formatPValue(v)
         : typeof v === 'number'
           ? Number.isInteger(v)
             ? String(v)

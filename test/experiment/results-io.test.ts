@@ -105,7 +105,7 @@ describe('results files', () => {
     expect(lines[0]).toMatch(/vs\s+Δ\s+p\s+sig$/);
     expect(lines[2]).toMatch(/\s-\s+-\s+-\s+-$/);
     expect(lines[3]).toMatch(/\sfull\s+-0\.175\s+<0\.001\s+\*$/);
-    expect(lines[4]).toMatch(/\spruned q2\s+0\.015\s+0\.270\s*$/);
+    expect(lines[4]).toMatch(/\spruned q2\s+0\.015\s+0\.27\s*$/);
     expect(lines[5]).toBe(
       'sig: * = p < 0.05 (paired randomization test on the main metric against "vs")',
     );
