@@ -60,7 +60,7 @@ export {
   machineInfo,
 } from './results-io.js';
 export { flatRows, formatResultsTable, reportSections } from './summary.js';
-export { savedGridRuns, readRunFolder, type RunFolder } from './saved-runs.js';
+export { savedGridRuns, readRunFolder, halfDepthEffects, type RunFolder } from './saved-runs.js';
 export {
   compareRowRuns,
   perQueryMainScores,

@@ -1,13 +1,16 @@
 /**
  * Runs on disk for analysis (notebook 06, `kalelab compare`): the grid's own runs, kept as
  * OUT/runs/<dataset>/<row id>.trec by runRow, and any folder of TREC or JSON runs with one
- * qrels file beside them. Reading only: scoring and tests are eval/compare's.
+ * qrels file beside them; and the one comparison the walkthrough makes from saved runs that
+ * no row carries (asym+kale against half-depth). Scoring and tests are eval/compare's.
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Qrels, Run } from '../data/types.js';
-import { readRunFile, readTrecQrels } from '../eval/index.js';
+import type { Qrels, ResultRow, RetrievalDataset, Run } from '../data/types.js';
+import { readRun, readRunFile, readTrecQrels } from '../eval/index.js';
 import { runsDirOf } from './grid-workspace.js';
+import { compareRowRuns } from './row-comparison.js';
+import { planRowId, rowLabel, type Effect } from './significance.js';
 
 /** File names read as runs: TREC text (.trec, .run, .txt), JSON, each optionally gzipped. */
 const RUN_FILE = /\.(trec|run|txt|json)(\.gz)?$/i;
@@ -68,4 +71,33 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
   }
   const qrelsFile = join(dir, qrelsFiles[0]!);
   return { qrelsFile, qrels: await readTrecQrels(qrelsFile), runs };
+}
+
+/**
+ * The paper's headline comparison, which no row's own comparison makes: each asym+kale row
+ * against the half-depth model (the DistilBERT-like reference), from their saved runs.
+ */
+export async function halfDepthEffects(
+  dataset: RetrievalDataset,
+  rows: readonly ResultRow[],
+  out: string,
+  maxQueries: number | undefined,
+): Promise<Effect[]> {
+  const half = rows.find((r) => r.method === 'half-depth');
+  if (!half) return [];
+  const dir = runsDirOf(out, dataset.name);
+  const runOf = (r: ResultRow) => readRun(join(dir, `${planRowId(r.method, r.queryLayers)}.trec`));
+  const halfRun = await runOf(half);
+  const effects: Effect[] = [];
+  for (const r of rows.filter((x) => x.method === 'asym+kale')) {
+    const comparison = compareRowRuns(
+      dataset,
+      await runOf(r),
+      { method: half.method, queryLayers: half.queryLayers, run: halfRun },
+      dataset.mainMetric,
+      maxQueries,
+    );
+    effects.push({ dataset: dataset.name, row: rowLabel(r.method, r.queryLayers), comparison });
+  }
+  return effects;
 }

@@ -6,18 +6,17 @@
  */
 import { join } from 'node:path';
 import { loadDataset } from '../data/index.js';
-import type { ResultRow, ResultsFile, RetrievalDataset } from '../data/types.js';
-import { readRun } from '../eval/index.js';
+import type { ResultRow, ResultsFile } from '../data/types.js';
 import { activeBackend, initBackend } from '../backend/index.js';
 import { writeHtmlReport } from '../report/index.js';
 import { defaultProgress, type ProgressSink } from '../util/index.js';
 import { runGrid } from './grid.js';
-import { runsDirOf, type GridHooks } from './grid-workspace.js';
+import type { GridHooks } from './grid-workspace.js';
 import { gridOptions, type GridOptions, type GridPresetName } from './options.js';
 import { machineInfo, mergeRow, readResults, writeResults } from './results-io.js';
 import { reportSections } from './summary.js';
-import { compareRowRuns } from './row-comparison.js';
-import { describeEffects, gridEffects, planRowId, rowLabel, type Effect } from './significance.js';
+import { halfDepthEffects } from './saved-runs.js';
+import { describeEffects, gridEffects, type Effect } from './significance.js';
 
 export interface ExperimentOptions {
   /** Dataset specs, KIND:PATH (see data/spec.ts). */
@@ -106,7 +105,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       },
     );
     extraEffects.push(
-      ...(await againstHalfDepth(dataset, made, options.out, grid.maxEvalQueries ?? undefined)),
+      ...(await halfDepthEffects(dataset, made, options.out, grid.maxEvalQueries ?? undefined)),
     );
   }
   const results = await save();
@@ -127,35 +126,6 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     summary: ordered.length === 0 ? '' : describeEffects(ordered),
     seconds: (performance.now() - started) / 1000,
   };
-}
-
-/**
- * The paper's headline comparison, which no row's own comparison makes: each asym+kale row
- * against the half-depth model (the DistilBERT-like reference), from their saved runs.
- */
-async function againstHalfDepth(
-  dataset: RetrievalDataset,
-  rows: readonly ResultRow[],
-  out: string,
-  maxQueries: number | undefined,
-): Promise<Effect[]> {
-  const half = rows.find((r) => r.method === 'half-depth');
-  if (!half) return [];
-  const dir = runsDirOf(out, dataset.name);
-  const runOf = (r: ResultRow) => readRun(join(dir, `${planRowId(r.method, r.queryLayers)}.trec`));
-  const halfRun = await runOf(half);
-  const effects: Effect[] = [];
-  for (const r of rows.filter((x) => x.method === 'asym+kale')) {
-    const comparison = compareRowRuns(
-      dataset,
-      await runOf(r),
-      { method: half.method, queryLayers: half.queryLayers, run: halfRun },
-      dataset.mainMetric,
-      maxQueries,
-    );
-    effects.push({ dataset: dataset.name, row: rowLabel(r.method, r.queryLayers), comparison });
-  }
-  return effects;
 }
 
 function formatMain(row: ResultRow, metric: string): string {
