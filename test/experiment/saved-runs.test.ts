@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { readRunFolder, savedGridRuns } from '../../src/experiment/index.js';
+import type { ResultRow, RetrievalDataset } from '../../src/data/types.js';
+import { halfDepthEffects, readRunFolder, savedGridRuns } from '../../src/experiment/index.js';
 import { withTempDir } from '../temp-dir.js';
 
 describe('readRunFolder', () => {
@@ -50,6 +51,52 @@ describe('savedGridRuns', () => {
       const runs = await savedGridRuns(out, 'senses');
       expect(Object.keys(runs)).toEqual(['full', 'kale-kl-q1']);
       expect(runs['kale-kl-q1']).toEqual({ q1: { d2: 1 } });
+    });
+  });
+});
+
+describe('halfDepthEffects', () => {
+  it('compares each asym+kale row with half-depth from their saved runs; none without half-depth', async () => {
+    const ids = ['q1', 'q2', 'q3', 'q4'];
+    const dataset: RetrievalDataset = {
+      name: 'tiny',
+      corpus: Object.fromEntries(
+        ['d1', 'd2', 'd3', 'd4', 'd9'].map((d) => [d, { title: '', text: d }]),
+      ),
+      splits: {
+        test: {
+          queries: Object.fromEntries(ids.map((q) => [q, { text: q }])),
+          qrels: Object.fromEntries(ids.map((q, i) => [q, { [`d${i + 1}`]: 1 }])),
+        },
+      },
+      mainMetric: 'mrr@10',
+    };
+    const row = (method: ResultRow['method'], queryLayers: number) =>
+      ({ dataset: 'tiny', method, queryLayers, comparison: null }) as unknown as ResultRow;
+    await withTempDir('runs', async (out) => {
+      const dir = join(out, 'runs', 'tiny');
+      await mkdir(dir, { recursive: true });
+      // half-depth finds every relevant document first; asym+kale at rank 2 for q1, q2 only.
+      await writeFile(
+        join(dir, 'half-depth.trec'),
+        ids.map((q, i) => `${q} Q0 d${i + 1} 1 1 x\n`).join(''),
+      );
+      await writeFile(
+        join(dir, 'asym+kale-q1.trec'),
+        'q1 Q0 d9 1 2 x\nq1 Q0 d1 2 1 x\nq2 Q0 d9 1 2 x\nq2 Q0 d2 2 1 x\nq3 Q0 d3 1 1 x\nq4 Q0 d4 1 1 x\n',
+      );
+      const rows = [row('full', 3), row('half-depth', 1), row('asym', 2), row('asym+kale', 1)];
+      const effects = await halfDepthEffects(dataset, rows, out, undefined);
+      expect(effects).toHaveLength(1);
+      expect(effects[0]).toMatchObject({
+        dataset: 'tiny',
+        row: 'asym+kale q1',
+        comparison: { against: 'half-depth', againstQueryLayers: 1, metric: 'mrr@10', queries: 4 },
+      });
+      expect(effects[0]!.comparison.delta).toBeCloseTo(-0.25, 12); // (0.5 + 0.5 + 1 + 1) / 4 − 1
+      // Differences −0.5, −0.5, 0, 0: |mean| reached by 2 of the 4 sign patterns that matter.
+      expect(Math.abs(effects[0]!.comparison.pValue - 0.5)).toBeLessThan(0.02);
+      expect(await halfDepthEffects(dataset, rows.slice(2), out, undefined)).toEqual([]);
     });
   });
 });
