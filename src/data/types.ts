@@ -111,6 +111,27 @@ export interface ResultRow {
   readonly computeGflops?: number;
   /** Analytic query-encoder GFLOPs per query at the reference length (32 tokens). */
   readonly queryGflops?: number;
+  /**
+   * This row against the row it is judged by, on the main metric (null for bm25 and full):
+   * pruned, asym, half-depth against full; kale-* against pruned at the same depth;
+   * asym+kale against the asymmetric model it was pruned from.
+   */
+  readonly comparison: RowComparison | null;
+}
+
+/** A results row against another on one metric: a seeded paired randomization test. */
+export interface RowComparison {
+  readonly against: ResultMethod;
+  readonly againstQueryLayers: number;
+  /** Canonical metric name (the dataset's main metric). */
+  readonly metric: string;
+  /** mean(this row) − mean(the other), over the same queries. */
+  readonly delta: number;
+  /** Two-sided. */
+  readonly pValue: number;
+  readonly test: 'randomization';
+  /** Queries paired. */
+  readonly queries: number;
 }
 
 export interface ResultsFile {

@@ -35,6 +35,11 @@ import { passageIndex } from './passage-index.js';
 import { planGrid, type GridPlan, type PlannedModel, type PlannedRow } from './plan.js';
 import { trainAhead, type TrainAhead } from './scheduler.js';
 
+/** OUT/runs/<dataset>: where each row's TREC run is kept as <row id>.trec. */
+export function runsDirOf(out: string, datasetName: string): string {
+  return join(out, 'runs', basename(datasetRoot(out, datasetName)));
+}
+
 export interface GridHooks extends ModelHooks {
   /** Progress of long loops (encoding, training, alignment). */
   readonly progress?: ProgressSink;
@@ -133,7 +138,7 @@ export async function openGridWorkspace(
     plan,
     keys,
     tokenizer,
-    runsDir: join(context.out, 'runs', basename(datasetRoot(context.out, dataset.name))),
+    runsDir: runsDirOf(context.out, dataset.name),
     trainQueries: Object.values(evaluationSplit(dataset, 'train').queries).map((q) => q.text),
     hooks: { ...hooks, progress, log },
     model: loader.model,

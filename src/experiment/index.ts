@@ -60,6 +60,24 @@ export {
   machineInfo,
 } from './results-io.js';
 export { flatRows, formatResultsTable, reportSections } from './summary.js';
+export { savedGridRuns, readRunFolder, halfDepthEffects, type RunFolder } from './saved-runs.js';
+export {
+  compareRowRuns,
+  perQueryMainScores,
+  isSignificant,
+  ROW_COMPARISON,
+  SIGNIFICANCE_ALPHA,
+  type ComparedRun,
+} from './row-comparison.js';
+export {
+  describeEffects,
+  gridEffects,
+  rowLabel,
+  planRowId,
+  formatP,
+  formatPValue,
+  type Effect,
+} from './significance.js';
 export { passageIndex } from './passage-index.js';
 export {
   ensureDual,

@@ -4,8 +4,8 @@
  * its shape and depths, its seed, the word-vector source and the training options that
  * change numbers (not callbacks, checkpoint cadence or logging); an index's holds its
  * model's key; an aligned encoder's its teacher's key, layer map and alignment options; an
- * evaluation's its encoder's and index's keys; a row's its evaluation's and those of the
- * rows it is compared with. So a change reaches exactly the artifacts downstream of it.
+ * evaluation's its encoder's and index's keys; a row's its evaluation's, those of the
+ * rows its recovery and its comparison (with the test's settings and metric) are made from. So a change reaches exactly the artifacts downstream of it.
  *
  * Pure apart from reading nothing: it computes names, it does not look at the disk.
  */
@@ -15,6 +15,7 @@ import { resolveTrainOptions, type TrainOptions } from '../train/index.js';
 import { artifactRef, type ArtifactRef } from './cache.js';
 import type { GridOptions } from './options.js';
 import type { GridPlan, PlannedRow, QuerySource } from './plan.js';
+import { ROW_COMPARISON } from './row-comparison.js';
 
 /**
  * Bumped when a maker changes what it produces for the same inputs, so that artifacts of
@@ -150,6 +151,11 @@ export function gridKeys(plan: GridPlan, s: KeySettings): GridKeys {
       recovery: r.recovery && {
         teacher: rowEval(byId(r.recovery.teacher)).key,
         pruned: evaluation(r.recovery.pruned, r.index).key,
+      },
+      comparison: r.comparedWith && {
+        evaluation: rowEval(byId(r.comparedWith)).key,
+        metric: plan.mainMetric,
+        ...ROW_COMPARISON,
       },
       latencyRuns: o.latencyRuns,
     });

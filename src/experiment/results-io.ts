@@ -67,7 +67,8 @@ function csvNumber(v: unknown): unknown {
 }
 
 /**
- * One line per row; metrics become columns (union over rows, main ones first). Written by
+ * One line per row; metrics become columns (union over rows, main ones first), the
+ * comparison becomes comparison* columns. Written by
  * arquero's toCSV (quoting, empty cells for null), every column through `csvNumber`.
  */
 export function resultsToCsv(rows: readonly ResultRow[]): string {
@@ -88,6 +89,14 @@ export function resultsToCsv(rows: readonly ResultRow[]): string {
     recovery: (r) => r.recovery,
     trainSteps: (r) => r.trainSteps,
     computeSeconds: (r) => r.computeSeconds,
+    // The comparison, flattened (empty for bm25 and full).
+    comparisonAgainst: (r) => r.comparison?.against,
+    comparisonAgainstQueryLayers: (r) => r.comparison?.againstQueryLayers,
+    comparisonMetric: (r) => r.comparison?.metric,
+    comparisonDelta: (r) => r.comparison?.delta,
+    comparisonPValue: (r) => r.comparison?.pValue,
+    comparisonTest: (r) => r.comparison?.test,
+    comparisonQueries: (r) => r.comparison?.queries,
   };
   // Column-wise, so that a table without rows still has its header.
   const table = aq.table(

@@ -6,13 +6,14 @@
  * computed from the evaluations and latencies the plan names, by `rowFigures`.
  *
  * Each row's TREC run is copied to OUT/runs/<dataset>/<row id>.trec, for significance
- * tests against the row it is compared with.
+ * tests against the row it is compared with; the row's own `comparison` is computed from
+ * the two evaluations' runs (row-comparison.ts) before the row is sealed.
  */
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ResultRow } from '../data/types.js';
+import type { ResultRow, RowComparison } from '../data/types.js';
 import { recovery } from '../compress/index.js';
-import { evaluateBm25, evaluateDense, writeRun } from '../eval/index.js';
+import { evaluateBm25, evaluateDense, readRun, writeRun } from '../eval/index.js';
 import { disposeEncoder, pruneLayers, type Encoder } from '../model/index.js';
 import { Bm25Index } from '../retrieval/index.js';
 import { writeJsonAtomic } from '../util/index.js';
@@ -21,6 +22,7 @@ import type { GridWorkspace } from './grid-workspace.js';
 import { round, type Latency } from './latency.js';
 import { ensureAligned, type ComputeRecord } from './models.js';
 import type { PlannedRow, QuerySource } from './plan.js';
+import { compareRowRuns } from './row-comparison.js';
 
 /** What an evaluation artifact holds besides its run.trec. */
 export interface EvaluationRecord {
@@ -36,7 +38,9 @@ export async function runRow(row: PlannedRow, ws: GridWorkspace): Promise<Result
   let made: ResultRow;
   if (await isSealed(ref)) made = await readJson<ResultRow>(join(ref.dir, 'row.json'));
   else {
-    made = row.query === null ? await bm25Row(row, ws) : await denseRow(row, row.query, ws);
+    const figures =
+      row.query === null ? await bm25Row(row, ws) : await denseRow(row, row.query, ws);
+    made = { ...figures, comparison: await rowComparison(row, ws) };
     await writeJsonAtomic(join(ref.dir, 'row.json'), made);
     await seal(ref);
   }
@@ -48,15 +52,52 @@ export async function runRow(row: PlannedRow, ws: GridWorkspace): Promise<Result
   return made;
 }
 
-async function bm25Row(row: PlannedRow, ws: GridWorkspace): Promise<ResultRow> {
-  ws.hooks.log(`${ws.dataset.name}: BM25`);
-  const evaluation = await cachedEvaluation(ws.keys.evaluation(null, null), async () => {
+/** A row before its comparison (added by runRow). */
+type RowFigures = Omit<ResultRow, 'comparison'>;
+
+/**
+ * `row` against the row it is compared with (null when none), from the two evaluations'
+ * run.trec files; the other row's evaluation is made here if it is not cached yet.
+ */
+async function rowComparison(row: PlannedRow, ws: GridWorkspace): Promise<RowComparison | null> {
+  if (row.comparedWith === null) return null;
+  const other = ws.plan.rows.find((r) => r.id === row.comparedWith);
+  if (!other)
+    throw new Error(
+      `grid plan: row "${row.id}" is compared with unknown row "${row.comparedWith}"`,
+    );
+  await rowEvaluation(other, ws);
+  const runOf = (r: PlannedRow) =>
+    readRun(join(ws.keys.evaluation(r.query, r.index).dir, 'run.trec'));
+  return compareRowRuns(
+    ws.dataset,
+    await runOf(row),
+    { method: other.method, queryLayers: other.queryLayers, run: await runOf(other) },
+    ws.plan.mainMetric,
+    ws.options.maxEvalQueries ?? undefined,
+  );
+}
+
+/** The evaluation of a planned row (BM25 or dense), from the cache or made now. */
+async function rowEvaluation(row: PlannedRow, ws: GridWorkspace): Promise<EvaluationRecord> {
+  if (row.query === null) return bm25Evaluation(ws);
+  const { query, index } = row;
+  return evaluation(query, index!, ws, () => queryEncoder(query, index!, ws));
+}
+
+function bm25Evaluation(ws: GridWorkspace): Promise<EvaluationRecord> {
+  return cachedEvaluation(ws.keys.evaluation(null, null), async () => {
     const started = performance.now();
     const result = evaluateBm25(Bm25Index.build(ws.dataset.corpus), ws.dataset, {
       maxQueries: ws.options.maxEvalQueries ?? undefined,
     });
     return { ...result, seconds: (performance.now() - started) / 1000 };
   });
+}
+
+async function bm25Row(row: PlannedRow, ws: GridWorkspace): Promise<RowFigures> {
+  ws.hooks.log(`${ws.dataset.name}: BM25`);
+  const evaluation = await bm25Evaluation(ws);
   return {
     ...identity(row, ws),
     metrics: evaluation.metrics,
@@ -72,7 +113,7 @@ async function denseRow(
   row: PlannedRow,
   query: QuerySource,
   ws: GridWorkspace,
-): Promise<ResultRow> {
+): Promise<RowFigures> {
   if (query.kind !== 'trained')
     ws.hooks.log(
       `${ws.dataset.name}: ${row.id} (layers [${query.keptLayers.join(', ')}] of ${query.model})`,

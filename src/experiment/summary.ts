@@ -1,9 +1,19 @@
 /**
  * Results rows as flat table rows (for the terminal, report.html and notebooks), the
- * plain-text table `kalelab walkthrough` prints, and the report's sections.
+ * plain-text table `kalelab walkthrough` prints, and the report's sections. Each row's
+ * comparison shows as `vs` (the row compared with), `Δ` (main metric), `p` and `sig` ("*" at
+ * p < 0.05), so a difference that may be noise reads as such.
  */
 import type { ResultRow } from '../data/types.js';
 import { speedupQualityFigure, type ReportSection } from '../report/index.js';
+import { isSignificant, SIGNIFICANCE_ALPHA } from './row-comparison.js';
+import {
+  describeEffects,
+  formatPValue,
+  gridEffects,
+  rowLabel,
+  type Effect,
+} from './significance.js';
 
 /** One flat record per row: metrics as columns, latency and compute after them. */
 export function flatRows(
@@ -32,6 +42,10 @@ export function flatRows(
     'compute s': r.computeSeconds,
     GFLOP: r.computeGflops ?? null,
     'of full': share(r),
+    vs: r.comparison ? rowLabel(r.comparison.against, r.comparison.againstQueryLayers) : null,
+    Δ: r.comparison?.delta ?? null,
+    p: r.comparison?.pValue ?? null,
+    sig: r.comparison ? (isSignificant(r.comparison) ? '*' : '') : null,
   }));
 }
 
@@ -47,15 +61,21 @@ export function formatResultsTable(
     !rows.some((r) => Object.hasOwn(r.metrics, key)) ||
     metrics.includes(key);
   const columns = Object.keys(flat[0]!).filter(keep);
-  const cell = (v: unknown) =>
+  const cell = (v: unknown, column: string) =>
     v === null || v === undefined
       ? '-'
-      : typeof v === 'number'
-        ? Number.isInteger(v)
-          ? String(v)
-          : v.toFixed(3)
-        : String(v);
-  const table = [columns, ...flat.map((r) => columns.map((c) => cell(r[c])))];
+      : column === 'p' && typeof v === 'number'
+        ? formatPValue(v)
+        : typeof v === 'number'
+          ? Number.isInteger(v)
+            ? String(v)
+            : v.toFixed(3)
+          : String(v);
+  // Spell out what the marker means under the table, once.
+  const note = rows.some((r) => r.comparison)
+    ? `\nsig: * = p < ${SIGNIFICANCE_ALPHA} (paired randomization test on the main metric against "vs")`
+    : '';
+  const table = [columns, ...flat.map((r) => columns.map((c) => cell(r[c], c)))];
   const widths = columns.map((_, i) => Math.max(...table.map((line) => line[i]!.length)));
   return table
     .map((line, li) => {
@@ -64,13 +84,15 @@ export function formatResultsTable(
         .join('  ');
       return li === 0 ? `${text}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : text;
     })
-    .join('\n');
+    .join('\n')
+    .concat(note);
 }
 
 /** The report's sections for `rows`: per dataset a table and the speedup-quality chart. */
 export function reportSections(
   rows: readonly ResultRow[],
   mainMetrics: Readonly<Record<string, string>>,
+  extraEffects: readonly Effect[] = [],
 ): ReportSection[] {
   const datasets = [...new Set(rows.map((r) => r.dataset))];
   const sections: ReportSection[] = [];
@@ -82,11 +104,25 @@ export function reportSections(
       text:
         `Main metric ${metric} on the test split. Speedup is the full model's query-encoder ` +
         `latency at batch 1 divided by each model's. Recovery is the share of the quality that ` +
-        `pruning lost which alignment won back: (aligned − pruned) / (full − pruned).`,
+        `pruning lost which alignment won back: (aligned − pruned) / (full − pruned). ` +
+        `Δ and p compare each row with the row in "vs" on ${metric}; marked rows differ at ` +
+        `p < ${SIGNIFICANCE_ALPHA}.` +
+        significanceText(own, extraEffects),
       table: flatRows(own),
-      tableOptions: { pageSize: 0 },
+      tableOptions: {
+        pageSize: 0,
+        columnDigits: { p: 4 },
+        mark: { column: 'p', below: SIGNIFICANCE_ALPHA, cells: ['Δ', 'sig', 'vs'] },
+      },
       figure: speedupQualityFigure(own, { metric, title: `${dataset}: ${metric} vs speedup` }),
     });
   }
   return sections;
+}
+
+/** The summary of which effects hold, as a paragraph after the section's text (or nothing). */
+function significanceText(rows: readonly ResultRow[], extra: readonly Effect[]): string {
+  const dataset = rows[0]?.dataset;
+  const effects = [...gridEffects(rows), ...extra.filter((e) => e.dataset === dataset)];
+  return effects.length === 0 ? '' : `\n\n${describeEffects(effects)}`;
 }

@@ -15,6 +15,8 @@ import type { GridHooks } from './grid-workspace.js';
 import { gridOptions, type GridOptions, type GridPresetName } from './options.js';
 import { machineInfo, mergeRow, readResults, writeResults } from './results-io.js';
 import { reportSections } from './summary.js';
+import { halfDepthEffects } from './saved-runs.js';
+import { describeEffects, gridEffects, type Effect } from './significance.js';
 
 export interface ExperimentOptions {
   /** Dataset specs, KIND:PATH (see data/spec.ts). */
@@ -37,6 +39,11 @@ export interface ExperimentResult {
   /** Each dataset's main metric, by dataset name (tables and charts select by it). */
   readonly mainMetrics: Readonly<Record<string, string>>;
   readonly paths: { readonly json: string; readonly csv: string; readonly report: string };
+  /**
+   * In words, per dataset, which effects hold at p < 0.05 and which do not: every row's
+   * comparison, plus asym+kale against half-depth where both were made.
+   */
+  readonly summary: string;
   readonly seconds: number;
 }
 
@@ -71,6 +78,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   };
   const mainMetrics: Record<string, string> = {};
   const log = options.log ?? (() => {});
+  const extraEffects: Effect[] = [];
   for (const spec of options.datasets) {
     log(`loading ${spec}`);
     const dataset = await loadDataset(spec);
@@ -79,7 +87,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     // other options) would otherwise stand beside them under the new settings. Their
     // artifacts stay in the cache, so an interrupted run loses nothing a rerun cannot load.
     rows = rows.filter((r) => r.dataset !== dataset.name);
-    await runGrid(
+    const made = await runGrid(
       dataset,
       grid,
       { out: options.out, ...(options.init ? { init: options.init } : {}) },
@@ -96,14 +104,28 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         },
       },
     );
+    extraEffects.push(
+      ...(await halfDepthEffects(dataset, made, options.out, grid.maxEvalQueries ?? undefined)),
+    );
   }
   const results = await save();
   await writeHtmlReport(paths.report, {
     title: 'kalelab: quick dense retrievers consume KALE',
     subtitle: `backend ${backend.name}, ${new Date().toISOString()}`,
-    sections: reportSections(results.rows, mainMetrics),
+    sections: reportSections(results.rows, mainMetrics, extraEffects),
   });
-  return { results, mainMetrics, paths, seconds: (performance.now() - started) / 1000 };
+  const effects = [...gridEffects(results.rows), ...extraEffects];
+  // Grouped by dataset: describeEffects writes one paragraph per dataset.
+  const ordered = [...new Set(effects.map((e) => e.dataset))].flatMap((d) =>
+    effects.filter((e) => e.dataset === d),
+  );
+  return {
+    results,
+    mainMetrics,
+    paths,
+    summary: ordered.length === 0 ? '' : describeEffects(ordered),
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 function formatMain(row: ResultRow, metric: string): string {

@@ -22,6 +22,7 @@ export {
   type SpeedupQualityRow,
 } from './figure-speedup.js';
 export { layerMapFigure, type LayerMapOptions } from './figure-layers.js';
+export { sortedDeltaFigure, type DeltaFigureOptions } from './figure-deltas.js';
 export { figureHtml, type FigureHtmlOptions } from './figure-html.js';
 export { plotlyLibraryHtml, plotlyVersion } from './plotly-library.js';
 export {

@@ -19,6 +19,7 @@ export const TABLE_CSS = `
 .kalelab-table table td:not(.num){text-align:left!important}
 .kalelab-table table td.num{text-align:right!important;font-variant-numeric:tabular-nums;white-space:nowrap}
 .kalelab-table tbody tr:nth-child(even){background:#fafafa}
+.kalelab-table table td.kt-mark{font-weight:600;background:#fff2c6}
 .kalelab-table .kt-pager{margin-top:0.3em;color:#555}
 .kalelab-table .kt-pager button{margin:0 0.3em;font:inherit;cursor:pointer}
 `;

@@ -35,6 +35,15 @@ export interface TableOptions {
   readonly sortable?: boolean;
   /** Element id of the wrapper (default: random, so tables in one page never clash). */
   readonly id?: string;
+  /**
+   * Marks significant results: a row whose number in `column` is below `below` (e.g. p <
+   * 0.05) gets that cell and the cells of `cells` in bold on a tint (class "kt-mark").
+   */
+  readonly mark?: {
+    readonly column: string;
+    readonly below: number;
+    readonly cells?: readonly string[];
+  };
 }
 
 /** Frozen defaults; each is documented on TableOptions. */
@@ -118,6 +127,18 @@ export function tableHtml(input: TableInput, options: TableOptions = {}): string
     maxChars,
   }));
 
+  const mark = options.mark;
+  if (mark !== undefined && !data.columns.includes(mark.column)) {
+    throw new RangeError(
+      `tableHtml: option mark.column "${mark.column}" is not a column; the table has ${JSON.stringify(data.columns)}`,
+    );
+  }
+  const marked = (row: TableRow, column: string): boolean => {
+    if (mark === undefined || (column !== mark.column && !(mark.cells ?? []).includes(column)))
+      return false;
+    const v = row[mark.column];
+    return typeof v === 'number' && v < mark.below;
+  };
   const head = columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('');
   const body = data.rows
     .map((row, r) => {
@@ -126,8 +147,12 @@ export function tableHtml(input: TableInput, options: TableOptions = {}): string
         const value = row[c];
         const cell = formatCell(value, formats[j] as CellFormat);
         const key = sortKey(value);
+        const classes = [
+          ...(cell.kind === 'num' || cell.kind === 'null' ? [cell.kind] : []),
+          ...(marked(row, c) ? ['kt-mark'] : []),
+        ];
         const attrs =
-          (cell.kind === 'num' || cell.kind === 'null' ? ` class="${cell.kind}"` : '') +
+          (classes.length > 0 ? ` class="${classes.join(' ')}"` : '') +
           (typeof key === 'number' ? ` data-v="${key}"` : '') +
           (cell.full !== undefined ? ` title="${escapeHtml(cell.full)}"` : '');
         return `<td${attrs}>${escapeHtml(cell.text)}</td>`;

@@ -35,15 +35,16 @@ async function artifact(dir: string, name: string): Promise<string> {
 }
 
 /**
- * MRR@10 of `query` against the corpus encoded by `passage`, by hand: mean-pooled unit
- * vectors (the quick preset's), exhaustive dot products, the relevant document's rank.
+ * Per-query reciprocal rank (cut at 10) of `query` against the corpus encoded by
+ * `passage`, by hand: mean-pooled unit vectors (the quick preset's), exhaustive dot
+ * products, the relevant document's rank; in the test split's query order.
  */
-function mrrAt10(
+function reciprocalRanks(
   query: Encoder,
   passage: Encoder,
   tokenizer: WordPieceTokenizer,
   dataset: RetrievalDataset,
-): number {
+): number[] {
   const ids = Object.keys(dataset.corpus);
   const embed = (e: Encoder, texts: string[]) =>
     embedTexts(e, tokenizer, texts, { maxLength: 16, pooling: 'mean', normalize: true });
@@ -58,8 +59,7 @@ function mrrAt10(
     qids.map((id) => test.queries[id]!.text),
   ); // [M·H]
   const H = query.config.hiddenSize;
-  let sum = 0;
-  qids.forEach((qid, i) => {
+  return qids.map((qid, i) => {
     const scores = ids.map((_, d) => {
       let s = 0;
       for (let h = 0; h < H; h++) s += Q[i * H + h]! * P[d * H + h]!;
@@ -67,9 +67,35 @@ function mrrAt10(
     });
     const relevant = ids.indexOf(Object.keys(test.qrels[qid]!)[0]!);
     const rank = 1 + scores.filter((s) => s > scores[relevant]!).length;
-    if (rank <= 10) sum += 1 / rank;
+    return rank <= 10 ? 1 / rank : 0;
   });
-  return sum / qids.length;
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+/** MRR@10 by hand (see reciprocalRanks). */
+function mrrAt10(
+  query: Encoder,
+  passage: Encoder,
+  tokenizer: WordPieceTokenizer,
+  dataset: RetrievalDataset,
+): number {
+  return mean(reciprocalRanks(query, passage, tokenizer, dataset));
+}
+
+/**
+ * The exact two-sided paired randomization p-value of b − a: every one of the 2^n sign
+ * assignments of the differences, the share whose |mean| reaches the observed one.
+ */
+function exactRandomizationP(a: readonly number[], b: readonly number[]): number {
+  const d = a.map((x, i) => b[i]! - x);
+  const observed = Math.abs(mean(d));
+  let hits = 0;
+  for (let mask = 0; mask < 2 ** d.length; mask++) {
+    const flipped = d.map((x, i) => ((mask >> i) & 1 ? -x : x));
+    if (Math.abs(mean(flipped)) >= observed * (1 - 1e-12)) hits++;
+  }
+  return hits / 2 ** d.length;
 }
 
 describe('runGrid', () => {
@@ -124,8 +150,11 @@ describe('runGrid', () => {
       const tok = full.tokenizer;
       const aligned = async (name: string) =>
         (await loadEncoder(await artifact(join(root, 'aligned'), name))).encoder;
+      const perQuery = new Map<string, number[]>();
       const check = async (rowId: string, query: Encoder, passage: Encoder, free = false) => {
-        expect(main(rowId), rowId).toBeCloseTo(mrrAt10(query, passage, tok, dataset), 6);
+        const rr = reciprocalRanks(query, passage, tok, dataset);
+        perQuery.set(rowId, rr);
+        expect(main(rowId), rowId).toBeCloseTo(mean(rr), 6);
         if (free) disposeEncoder(query);
       };
       try {
@@ -166,6 +195,54 @@ describe('runGrid', () => {
           for (const loss of ['kl', 'mse', 'cosine'])
             expectRecovery(`kale-${loss}-q${k}`, main('full'), main(`pruned-q${k}`));
         expectRecovery('asym+kale-q1', main('asym-q2'), asymPruned);
+        // Each row's comparison against its planned counterpart: the delta of the by-hand
+        // per-query scores, and a Monte Carlo p within 4 standard errors (+ the p floor of
+        // 1/10001) of the exact enumeration over the 12 test queries.
+        const against: Record<string, string | null> = {
+          bm25: null,
+          full: null,
+          'pruned-q1': 'full',
+          'pruned-q2': 'full',
+          ...Object.fromEntries(
+            ['kl', 'mse', 'cosine'].flatMap((l) => [
+              [`kale-${l}-q1`, 'pruned-q1'],
+              [`kale-${l}-q2`, 'pruned-q2'],
+            ]),
+          ),
+          'half-depth': 'full',
+          'asym-q1': 'full',
+          'asym-q2': 'full',
+          'asym+kale-q1': 'asym-q2',
+        };
+        expect(Object.keys(against).sort()).toEqual([...byId.keys()].sort());
+        let tested = 0;
+        for (const [rowId, otherId] of Object.entries(against)) {
+          const c = byId.get(rowId)!.comparison;
+          if (otherId === null) {
+            expect(c, rowId).toBeNull();
+            continue;
+          }
+          const other = byId.get(otherId)!;
+          expect(c, rowId).toMatchObject({
+            against: other.method,
+            againstQueryLayers: other.queryLayers,
+            metric: 'mrr@10',
+            test: 'randomization',
+            queries: 12,
+          });
+          const mine = perQuery.get(rowId)!;
+          const theirs = perQuery.get(otherId)!;
+          expect(c!.delta, rowId).toBeCloseTo(mean(mine) - mean(theirs), 9);
+          const exact = exactRandomizationP(theirs, mine);
+          const slack = 4 * Math.sqrt((exact * (1 - exact)) / 10_000) + 1 / 10_001;
+          expect(
+            Math.abs(c!.pValue - exact),
+            `${rowId}: p ${c!.pValue} vs exact ${exact}`,
+          ).toBeLessThanOrEqual(slack);
+          if (exact < 1) tested++;
+        }
+        // Not every pair is identical: some p-values test a real difference.
+        expect(tested).toBeGreaterThan(0);
       } finally {
         for (const d of [full, half, asym1, asym2]) disposeDualEncoder(d.dual);
       }

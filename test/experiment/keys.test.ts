@@ -99,6 +99,23 @@ describe('gridKeys', () => {
     expect(after).toHaveLength([...before.keys()].filter((k) => k.startsWith('row ')).length);
   });
 
+  it("a row's comparison is keyed: the row compared with and the metric compared on", () => {
+    const settings = { root: 'r', dataset: 'f', options: base, init: null, wordVectors: null };
+    const plan = planGrid(base, info);
+    const keys = gridKeys(plan, settings);
+    const kale = plan.rows.find((r) => r.id === 'kale-kl-q1')!;
+    expect(keys.row({ ...kale, comparedWith: 'full' }).key).not.toBe(keys.row(kale).key);
+    expect(keys.row({ ...kale, comparedWith: 'pruned-q1' }).key).toBe(keys.row(kale).key);
+    // Another main metric (same data): every compared row anew, no evaluation, bm25 and full kept.
+    const ndcgPlan = planGrid(base, { ...info, mainMetric: 'ndcg@10' });
+    const ndcg = gridKeys(ndcgPlan, settings);
+    const moved = plan.rows.filter((r) => keys.row(r).key !== ndcg.row(r).key).map((r) => r.id);
+    expect(moved).toEqual(plan.rows.filter((r) => r.comparedWith !== null).map((r) => r.id));
+    expect(moved).not.toContain('full');
+    for (const r of plan.rows)
+      expect(ndcg.evaluation(r.query, r.index).key).toBe(keys.evaluation(r.query, r.index).key);
+  });
+
   it("the pruned baseline of kale-kl is the pruned row's own evaluation (made once)", () => {
     const plan = planGrid(base, info);
     const keys = gridKeys(plan, {

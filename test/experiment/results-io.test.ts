@@ -22,6 +22,27 @@ const row = (method: ResultRow['method'], q: number, mrr: number): ResultRow => 
   recovery: method === 'kale-kl' ? 0.25 : null,
   trainSteps: 10,
   computeSeconds: 1.25,
+  comparison: null,
+});
+
+/** `r` compared with `against` at depth `k`: delta, p over 180 queries. */
+const compared = (
+  r: ResultRow,
+  against: ResultRow['method'],
+  k: number,
+  delta: number,
+  p: number,
+) => ({
+  ...r,
+  comparison: {
+    against,
+    againstQueryLayers: k,
+    metric: 'mrr@10',
+    delta,
+    pValue: p,
+    test: 'randomization' as const,
+    queries: 180,
+  },
 });
 
 describe('results files', () => {
@@ -41,10 +62,17 @@ describe('results files', () => {
       .trim()
       .split('\n');
     expect(csv[0]).toBe(
-      'dataset,method,queryLayers,passageLayers,mrr@10,recall@100,latencyMsBatch1,latencyMsBatch32,speedup,recovery,trainSteps,computeSeconds',
+      'dataset,method,queryLayers,passageLayers,mrr@10,recall@100,latencyMsBatch1,latencyMsBatch32,speedup,recovery,trainSteps,computeSeconds,' +
+        'comparisonAgainst,comparisonAgainstQueryLayers,comparisonMetric,comparisonDelta,comparisonPValue,comparisonTest,comparisonQueries',
     );
-    expect(csv[1]).toBe('d,full,4,4,0.300000,0.500000,2,10,1.50000,,10,1.25000');
+    expect(csv[1]).toBe('d,full,4,4,0.300000,0.500000,2,10,1.50000,,10,1.25000,,,,,,,');
     expect(csv[2]).toContain(',0.250000,');
+  });
+
+  it('flattens a comparison into its columns', () => {
+    const kale = compared(row('kale-kl', 2, 0.2), 'pruned', 2, 0.0312345678, 0.00419958);
+    const line = resultsToCsv([kale]).trim().split('\n')[1];
+    expect(line).toMatch(/,pruned,2,mrr@10,0\.0312346,0\.00419958,randomization,180$/);
   });
 
   it('round-trips results.json and refuses a corrupt one with the path', async () => {
@@ -66,16 +94,33 @@ describe('results files', () => {
     expect(lines[2]).toMatch(/^d\s+full\s+4\/4\s+0\.300/);
     expect(lines[3]).toMatch(/pruned\s+2\/4\s+0\.125/);
   });
+
+  it('marks significant comparisons with * and says what the marker means', () => {
+    const text = formatResultsTable([
+      row('full', 4, 0.3),
+      compared(row('pruned', 2, 0.125), 'full', 4, -0.175, 0.0001),
+      compared(row('kale-kl', 2, 0.14), 'pruned', 2, 0.015, 0.27),
+    ]);
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/vs\s+Δ\s+p\s+sig$/);
+    expect(lines[2]).toMatch(/\s-\s+-\s+-\s+-$/);
+    expect(lines[3]).toMatch(/\sfull\s+-0\.175\s+<0\.001\s+\*$/);
+    expect(lines[4]).toMatch(/\spruned q2\s+0\.015\s+0\.27\s*$/);
+    expect(lines[5]).toBe(
+      'sig: * = p < 0.05 (paired randomization test on the main metric against "vs")',
+    );
+  });
 });
 
 describe('resultsToCsv', () => {
   it('quotes a cell holding a comma or quote, and keeps its header without rows', () => {
     const odd = { ...row('full', 4, 0.3), dataset: 'a,"b"' };
     expect(resultsToCsv([odd]).split('\n')[1]).toBe(
-      '"a,""b""",full,4,4,0.300000,0.500000,2,10,1.50000,,10,1.25000',
+      '"a,""b""",full,4,4,0.300000,0.500000,2,10,1.50000,,10,1.25000,,,,,,,',
     );
     expect(resultsToCsv([])).toBe(
-      'dataset,method,queryLayers,passageLayers,latencyMsBatch1,latencyMsBatch32,speedup,recovery,trainSteps,computeSeconds\n',
+      'dataset,method,queryLayers,passageLayers,latencyMsBatch1,latencyMsBatch32,speedup,recovery,trainSteps,computeSeconds,' +
+        'comparisonAgainst,comparisonAgainstQueryLayers,comparisonMetric,comparisonDelta,comparisonPValue,comparisonTest,comparisonQueries\n',
     );
   });
 
@@ -89,6 +134,6 @@ describe('resultsToCsv', () => {
     const lines = resultsToCsv([bm25, row('full', 4, 0.3)])
       .trim()
       .split('\n');
-    expect(lines[1]).toBe('d,bm25,0,4,0.200000,,,,,,10,1.25000');
+    expect(lines[1]).toBe('d,bm25,0,4,0.200000,,,,,,10,1.25000,,,,,,,');
   });
 });

@@ -80,7 +80,22 @@ describe('runExperiment', () => {
         'kale-kl-q1.trec',
         'pruned-q1.trec',
       ]);
-      expect(await readFile(first.paths.report, 'utf8')).toContain('<html');
+      const report = await readFile(first.paths.report, 'utf8');
+      expect(report).toContain('<html');
+      // Every compared row says against what and with which p; the summary says it in words.
+      const byMethod = Object.fromEntries(first.results.rows.map((r) => [r.method, r]));
+      expect(byMethod['bm25']!.comparison).toBeNull();
+      expect(byMethod['full']!.comparison).toBeNull();
+      expect(byMethod['pruned']!.comparison).toMatchObject({ against: 'full', metric: 'ndcg@10' });
+      expect(byMethod['kale-kl']!.comparison).toMatchObject({
+        against: 'pruned',
+        againstQueryLayers: 1,
+      });
+      expect(first.summary).toMatch(/over \d+ test queries, paired randomization test/);
+      expect(first.summary).toContain('pruned q1 vs full');
+      expect(first.summary).toContain('kale-kl q1 vs pruned q1');
+      expect(report).toContain('Hold at p &lt; 0.05');
+      expect(csv.columnNames()).toContain('comparisonPValue');
 
       const again = await run();
       expect(again.results.rows).toEqual(first.results.rows);

@@ -19,6 +19,25 @@ describe('tableHtml', () => {
     expect(html).not.toContain('<script>alert');
   });
 
+  it('marks the p cell and the named cells of rows below the threshold', () => {
+    const rows = [
+      { method: 'pruned', delta: -0.02, p: 0.004, sig: '*' },
+      { method: 'kale', delta: 0.01, p: 0.27, sig: '' },
+      { method: 'full', delta: null, p: null, sig: null },
+    ];
+    const html = tableHtml(rows, { mark: { column: 'p', below: 0.05, cells: ['delta', 'sig'] } });
+    const marked = [...html.matchAll(/<td class="([^"]*kt-mark[^"]*)"[^>]*>(.*?)<\/td>/g)];
+    expect(marked.map((m) => [m[1], m[2]])).toEqual([
+      ['num kt-mark', '-0.020'],
+      ['num kt-mark', '0.004'],
+      ['kt-mark', '*'],
+    ]);
+    expect(html).toContain('td.kt-mark{');
+    expect(() => tableHtml(rows, { mark: { column: 'q', below: 0.05 } })).toThrow(
+      /mark\.column "q" is not a column/,
+    );
+  });
+
   it('formats numbers, keeps raw values for sorting and right-aligns them', () => {
     const html = tableHtml(
       [

@@ -65,6 +65,7 @@ async function run(datasets: string[], preset: GridPresetName, flags: RunFlags):
     const rows = result.results.rows.filter((r) => r.dataset === name);
     process.stdout.write(`\n${name}\n${formatResultsTable(rows)}\n`);
   }
+  if (result.summary !== '') process.stdout.write(`\n${result.summary}\n`);
   process.stdout.write(
     `\nwrote ${result.paths.json}, ${result.paths.csv}, ${result.paths.report} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
   );

@@ -28,6 +28,7 @@ export function fakeRow(i: number): ResultRow {
     recovery: null,
     trainSteps: 100 * i,
     computeSeconds: i,
+    comparison: null,
   };
 }
 export const ROWS = 6;
