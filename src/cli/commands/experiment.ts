@@ -127,12 +127,19 @@ export function walkthroughPreamble(
     `  a measured training step of its full model ran at ${(1 / estimate.secondsPerGflop).toFixed(2)} GFLOP/s`,
     `  estimated ${formatDuration(estimate.seconds)} of compute (${estimate.trainSteps} training steps in all, plus alignment and encoding; training on a background thread may overlap some of it)`,
   ];
-  if (estimate.seconds > HOUR) {
-    lines.push(
-      `  that is more than an hour on this backend: stop it (Ctrl-C; a rerun with the same --out resumes) and run \`kalelab walkthrough${size === 'full' ? '' : ' --quick'}\` for ${size === 'full' ? 'the standard run' : 'a few-minute run'}, or use a faster backend (environment.md)`,
-    );
-  }
+  if (estimate.seconds > HOUR) lines.push(`  ${overAnHour(size)}`);
   return lines;
+}
+
+/** What to do when the estimate passes an hour (the step was timed now: load on the machine counts). */
+function overAnHour(size: WalkthroughSize): string {
+  const choose =
+    size === 'full'
+      ? '`kalelab walkthrough` (standard, ≤ 15 min on 2 idle cores)'
+      : size === 'standard'
+        ? '`kalelab walkthrough --quick` (≤ 3 min on 2 idle cores)'
+        : 'a faster backend (environment.md) or a less busy machine';
+  return `that is more than an hour on this backend as it runs now: stop it (Ctrl-C; a rerun with the same --out resumes) and choose ${choose}`;
 }
 
 export function formatDuration(seconds: number): string {

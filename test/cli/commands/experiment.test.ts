@@ -46,11 +46,13 @@ describe('walkthroughPreamble', () => {
     const long = { seconds: 2 * 86400, trainSteps: 1, secondsPerGflop: 1 };
     const standard = walkthroughPreamble('standard', WASM, { ...long, seconds: 7200 });
     expect(standard[3]).toMatch(/estimated 2\.0 h/);
-    expect(standard[4]).toMatch(/more than an hour on this backend.*kalelab walkthrough --quick/);
+    expect(standard[4]).toMatch(/more than an hour on this backend.*`kalelab walkthrough --quick`/);
     const full = walkthroughPreamble('full', WASM, long);
     expect(full[0]).toMatch(/chosen by --full/);
     expect(full[3]).toMatch(/estimated 2\.0 days/);
-    expect(full[4]).toMatch(/`kalelab walkthrough` for the standard run/);
+    expect(full[4]).toMatch(/choose `kalelab walkthrough` \(standard/);
+    const quick = walkthroughPreamble('quick', WASM, long);
+    expect(quick[4]).toMatch(/choose a faster backend/);
   });
 
   it('formats durations in s, min, h and days', () => {
