@@ -74,9 +74,10 @@ export function plannedWork(
   const nHard = t.nHard ?? 1;
   const qLen = Math.min(size.queryTokens, t.qMaxLen ?? size.queryTokens);
   const pLen = Math.min(size.docTokens, t.pMaxLen ?? size.docTokens);
-  // As trainer.ts's plannedSteps: whole batches per epoch, whole optimiser steps of them.
+  // As trainer.ts's plannedSteps: explicit steps, else whole batches per epoch, whole
+  // optimiser steps of them.
   const perEpoch = Math.floor(Math.floor(size.trainQueries / batch) / accumulation);
-  const trainSteps = Math.max(1, Math.round(perEpoch * (t.epochs ?? 1)));
+  const trainSteps = t.steps ?? Math.max(1, Math.round(perEpoch * (t.epochs ?? 1)));
   const depth = new Map(plan.models.map((m) => [m.name, m]));
   const items: WorkItem[] = plan.models.map((m) => ({
     kind: 'train',
@@ -91,10 +92,10 @@ export function plannedWork(
   }));
   const kale = { ...DEFAULT_KALE_OPTIONS, ...grid.kale };
   const aLen = Math.min(size.queryTokens, kale.maxLength);
-  const alignSteps = Math.max(
-    1,
-    Math.ceil(kale.epochs * Math.ceil(size.trainQueries / kale.batchSize)),
-  );
+  // As align.ts: explicit steps, else epochs of (possibly partial) batches.
+  const alignSteps =
+    kale.steps ??
+    Math.max(1, Math.ceil(kale.epochs * Math.ceil(size.trainQueries / kale.batchSize)));
   const tested = Math.min(size.testQueries, grid.maxEvalQueries ?? size.testQueries);
   for (const row of plan.rows) {
     if (row.query === null) continue;

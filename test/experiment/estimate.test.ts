@@ -86,11 +86,19 @@ describe('plannedWork', () => {
 
   it('caps test queries at maxEvalQueries and lengths at the schedule maxima', () => {
     const plan = planGrid(
-      { model: MODEL, queryDepths: [1], alignLosses: [], asymmetric: false, halfDepth: false },
+      { model: MODEL, queryDepths: [1], alignLosses: ['kl'], asymmetric: false, halfDepth: false },
       { name: 'toy', mainMetric: 'mrr@10' },
     );
     const work = plannedWork(plan, { ...GRID, maxEvalQueries: 3 }, SIZE);
     expect(work.find((w) => w.label === 'queries full')!.steps).toBe(3);
+    // Explicit step counts win over epochs, as in the trainer and in align.ts.
+    const fixed = plannedWork(
+      plan,
+      { ...GRID, train: { ...GRID.train, steps: 11 }, kale: { ...GRID.kale, steps: 4 } },
+      SIZE,
+    );
+    expect(fixed.find((w) => w.label === 'full')!.steps).toBe(11);
+    expect(fixed.find((w) => w.label === 'kale-kl-q1')!.steps).toBe(4);
     expect(tokensFromWords(10, 32)).toBe(15); // ceil(13) + [CLS] + [SEP]
     expect(tokensFromWords(100, 32)).toBe(32);
   });

@@ -6,6 +6,7 @@ import { initBackend } from '../../src/backend/index.js';
 import type { ResultsFile } from '../../src/data/types.js';
 import {
   WALKTHROUGH_SIZE_NAMES,
+  estimateExperiment,
   gridOptions,
   runExperiment,
   walkthroughRun,
@@ -108,6 +109,27 @@ describe('runExperiment', () => {
         'kale-mse',
       ]);
       expect(other.results.rows.slice(0, 3)).toEqual(first.results.rows.slice(0, 3));
+    });
+  });
+});
+
+describe('estimateExperiment', () => {
+  it('plans the grid on each dataset it loads and times a real step', async () => {
+    await initBackend({ prefer: 'wasm', announce: false });
+    await withTempDir('estimate', async (root) => {
+      await writeBeir(join(root, 'data'));
+      const estimate = await estimateExperiment({
+        datasets: [`beir:${join(root, 'data')}`],
+        grid: tiny,
+      });
+      const train = estimate.work.filter((w) => w.kind === 'train');
+      expect(train.map((w) => w.label)).toEqual(['data full']); // a BEIR dataset is named by its folder
+      expect(estimate.trainSteps).toBe(3); // TINY_TRAIN's steps
+      expect(estimate.seconds).toBeGreaterThan(0);
+      expect(estimate.seconds).toBeCloseTo(
+        estimate.byKind.train + estimate.byKind.align + estimate.byKind.encode,
+        9,
+      );
     });
   });
 });
