@@ -47,7 +47,13 @@ export {
 } from './options.js';
 export {
   runExperiment,
-  walkthroughDatasets,
+  WALKTHROUGH_PRESETS,
+  WALKTHROUGH_SIZE_NAMES,
+  estimateExperiment,
+  walkthroughRun,
+  type WalkthroughPreset,
+  type WalkthroughRun,
+  type WalkthroughSize,
   type ExperimentOptions,
   type ExperimentResult,
 } from './walkthrough.js';
@@ -96,3 +102,14 @@ export {
   type QuerySource,
   type DatasetInfo,
 } from './plan.js';
+export {
+  TOKENS_PER_WORD,
+  estimateSeconds,
+  measureSecondsPerFlop,
+  plannedWork,
+  tokensFromWords,
+  type TimeEstimate,
+  type WorkItem,
+  type WorkKind,
+  type WorkloadSize,
+} from './estimate.js';

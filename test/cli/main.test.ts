@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
-import { walkthroughDatasets } from '../../src/experiment/index.js';
+import { walkthroughRun } from '../../src/experiment/index.js';
 
 describe('kalelab CLI', () => {
   it('registers every command of the DESIGN.md contract, with its options', () => {
@@ -54,7 +54,10 @@ describe('kalelab CLI', () => {
   });
 
   it('runs the quick walkthrough on wordnet-senses only, the full one on both tasks', () => {
-    expect(walkthroughDatasets(true)).toEqual(['wordnet-senses:quick,maxQueries=1800']);
-    expect(walkthroughDatasets(false)).toEqual(['wordnet-senses:full', 'wordnet-definitions:full']);
+    expect(walkthroughRun('quick').datasets).toEqual(['wordnet-senses:quick,maxQueries=1800']);
+    expect(walkthroughRun('full').datasets).toEqual([
+      'wordnet-senses:full',
+      'wordnet-definitions:full',
+    ]);
   });
 });

@@ -4,7 +4,15 @@ import * as aq from 'arquero';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend/index.js';
 import type { ResultsFile } from '../../src/data/types.js';
-import { runExperiment, type GridOptions } from '../../src/experiment/index.js';
+import {
+  WALKTHROUGH_SIZE_NAMES,
+  estimateExperiment,
+  gridOptions,
+  runExperiment,
+  walkthroughRun,
+  type GridOptions,
+  type WalkthroughSize,
+} from '../../src/experiment/index.js';
 import { silentProgress } from '../../src/util/index.js';
 import { syntheticDataset, TINY_GRID } from './synthetic-dataset.js';
 import { withTempDir } from '../temp-dir.js';
@@ -117,5 +125,56 @@ describe('runExperiment', () => {
       ]);
       expect(other.results.rows.slice(0, 3)).toEqual(first.results.rows.slice(0, 3));
     });
+  });
+});
+
+describe('estimateExperiment', () => {
+  it('plans the grid on each dataset it loads and times a real step', async () => {
+    await initBackend({ prefer: 'wasm', announce: false });
+    await withTempDir('estimate', async (root) => {
+      await writeBeir(join(root, 'data'));
+      const estimate = await estimateExperiment({
+        datasets: [`beir:${join(root, 'data')}`],
+        grid: tiny,
+      });
+      const train = estimate.work.filter((w) => w.kind === 'train');
+      expect(train.map((w) => w.label)).toEqual(['data full']); // a BEIR dataset is named by its folder
+      expect(estimate.trainSteps).toBe(3); // TINY_TRAIN's steps
+      expect(estimate.seconds).toBeGreaterThan(0);
+      expect(estimate.seconds).toBeCloseTo(
+        estimate.byKind.train + estimate.byKind.align + estimate.byKind.encode,
+        9,
+      );
+    });
+  });
+});
+
+describe('walkthroughRun', () => {
+  it('is standard by default: ≥ 1,000 test queries from 12,000 sampled, the quick grid', () => {
+    const run = walkthroughRun('standard');
+    expect(run.datasets).toEqual(['wordnet-senses:quick,maxQueries=12000']);
+    expect(run.preset).toBe('quick');
+    expect(WALKTHROUGH_SIZE_NAMES).toEqual(['quick', 'standard', 'full']);
+  });
+
+  it('--seed sets the split (in the spec), initialisation, training and alignment seeds', () => {
+    const run = walkthroughRun('quick', 7);
+    expect(run.datasets).toEqual(['wordnet-senses:quick,maxQueries=1800,seed=7']);
+    expect(run.grid.seed).toBe(7);
+    expect(run.grid.train?.seed).toBe(7);
+    expect(run.grid.kale?.seed).toBe(7);
+    // The rest of the preset's schedule is kept.
+    expect(run.grid.train?.epochs).toBe(gridOptions('quick').train.epochs);
+    expect(walkthroughRun('full', 3).datasets).toEqual([
+      'wordnet-senses:full,seed=3',
+      'wordnet-definitions:full,seed=3',
+    ]);
+  });
+
+  it('rejects an unknown size and a bad seed by name', () => {
+    expect(() => walkthroughRun('huge' as WalkthroughSize)).toThrow(
+      /unknown walkthrough size "huge"; allowed: quick, standard, full/,
+    );
+    expect(() => walkthroughRun('quick', -1)).toThrow(/seed: -1 is not a non-negative integer/);
   });
 });

@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
-import { initBackend } from '../../backend/index.js';
+import { initBackend, type BackendReport } from '../../backend/index.js';
 import {
   GRID_PRESET_NAMES,
+  WALKTHROUGH_PRESETS,
+  estimateExperiment,
   formatResultsTable,
   runExperiment,
-  walkthroughDatasets,
+  walkthroughRun,
   type GridOptions,
   type GridPresetName,
+  type WalkthroughRun,
+  type WalkthroughSize,
 } from '../../experiment/index.js';
 
 interface RunFlags {
@@ -18,8 +22,8 @@ interface RunFlags {
   readonly wordVectors?: string;
 }
 
-function gridOverrides(flags: RunFlags): Partial<GridOptions> {
-  const out: { -readonly [K in keyof GridOptions]?: GridOptions[K] } = {};
+function gridOverrides(flags: RunFlags, base: Partial<GridOptions> = {}): Partial<GridOptions> {
+  const out: { -readonly [K in keyof GridOptions]?: GridOptions[K] } = { ...base };
   if (flags.depths !== undefined) {
     out.queryDepths = flags.depths.split(',').map((s) => {
       const k = Number(s.trim());
@@ -49,14 +53,20 @@ function presetOf(value: string | undefined, fallback: GridPresetName): GridPres
   return preset as GridPresetName;
 }
 
-async function run(datasets: string[], preset: GridPresetName, flags: RunFlags): Promise<void> {
-  await initBackend();
+async function run(
+  datasets: string[],
+  preset: GridPresetName,
+  flags: RunFlags,
+  walkthrough?: WalkthroughRun,
+): Promise<void> {
+  if (!walkthrough) await initBackend();
   const started = Date.now();
   const result = await runExperiment({
     datasets,
     out: flags.out,
     preset,
-    grid: gridOverrides(flags),
+    grid: gridOverrides(flags, walkthrough?.grid),
+    ...(walkthrough ? { walkthrough: walkthrough.size } : {}),
     ...(flags.init ? { init: flags.init } : {}),
     log: (line) => process.stderr.write(line + '\n'),
   });
@@ -71,19 +81,104 @@ async function run(datasets: string[], preset: GridPresetName, flags: RunFlags):
   );
 }
 
+interface WalkthroughFlags extends RunFlags {
+  readonly quick?: boolean;
+  readonly full?: boolean;
+  readonly seed?: string;
+  readonly estimateOnly?: boolean;
+}
+
+/** --quick, --full or neither (standard); both is an error. */
+export function walkthroughSize(flags: Pick<WalkthroughFlags, 'quick' | 'full'>): WalkthroughSize {
+  if (flags.quick && flags.full) throw new Error('walkthrough: give --quick or --full, not both');
+  return flags.quick ? 'quick' : flags.full ? 'full' : 'standard';
+}
+
+/** --seed N: a non-negative integer. */
+export function seedFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    throw new Error(`--seed: "${value}" is not a non-negative integer`);
+  }
+  return n;
+}
+
+const HOUR = 3600;
+
+/** The lines printed before a walkthrough starts: preset, why, estimated time. */
+export function walkthroughPreamble(
+  size: WalkthroughSize,
+  backend: Pick<BackendReport, 'name' | 'threads' | 'gpu' | 'reason'>,
+  estimate: {
+    readonly seconds: number;
+    readonly trainSteps: number;
+    readonly secondsPerGflop: number;
+  },
+): string[] {
+  const chosen =
+    size === 'standard'
+      ? 'the default'
+      : size === 'quick'
+        ? 'chosen by --quick'
+        : 'chosen by --full';
+  const lines = [
+    `walkthrough: ${size} (${chosen}): ${WALKTHROUGH_PRESETS[size].description}`,
+    `  backend ${backend.name} (${backend.gpu ? 'GPU' : 'CPU'}, ${backend.threads} thread(s)): ${backend.reason}`,
+    `  a measured training step of its full model ran at ${(1 / estimate.secondsPerGflop).toFixed(2)} GFLOP/s`,
+    `  estimated ${formatDuration(estimate.seconds)} of compute (${estimate.trainSteps} training steps in all, plus alignment and encoding; training on a background thread may overlap some of it)`,
+  ];
+  if (estimate.seconds > HOUR) lines.push(`  ${overAnHour(size)}`);
+  return lines;
+}
+
+/** What to do when the estimate passes an hour (the step was timed now: load on the machine counts). */
+function overAnHour(size: WalkthroughSize): string {
+  const choose =
+    size === 'full'
+      ? '`kalelab walkthrough` (standard, ≤ 15 min on 2 idle cores)'
+      : size === 'standard'
+        ? '`kalelab walkthrough --quick` (≤ 3 min on 2 idle cores)'
+        : 'a faster backend (environment.md) or a less busy machine';
+  return `that is more than an hour on this backend as it runs now: stop it (Ctrl-C; a rerun with the same --out resumes) and choose ${choose}`;
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 1.5 * HOUR) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 48 * HOUR) return `${(seconds / HOUR).toFixed(1)} h`;
+  return `${(seconds / 86400).toFixed(1)} days`;
+}
+
 export function registerWalkthrough(program: Command): void {
   program
     .command('walkthrough')
     .description(
-      'train, prune, align and evaluate on the embedded WordNet tasks; write results and report',
+      'train, prune, align and evaluate on the embedded WordNet tasks; write results and report (default: standard, ≤ 15 min on 2 CPU cores)',
     )
-    .option('--quick', 'the few-minute version (wordnet-senses only, small model)')
+    .option('--quick', 'the 2-minute version (1,800 queries): CI and a first look')
+    .option(
+      '--full',
+      'the long one (both WordNet tasks whole, 6-layer H 256 model): days on 2 cores',
+    )
+    .option('--seed <n>', 'seed of every random choice: split, initialisation, batches')
+    .option('--estimate-only', 'print the preset and its estimated time, then stop')
     .option('--out <dir>', 'output folder', 'runs/walkthrough')
     .option('--depths <list>', 'query depths to prune to, e.g. 1,2')
     .option('--word-vectors <source>', WORD_VECTORS_HELP)
-    .action(async (flags: RunFlags & { quick?: boolean }) => {
-      const quick = Boolean(flags.quick);
-      await run(walkthroughDatasets(quick), quick ? 'quick' : 'full', flags);
+    .action(async (flags: WalkthroughFlags) => {
+      const walkthrough = walkthroughRun(walkthroughSize(flags), seedFlag(flags.seed));
+      const backend = await initBackend();
+      const estimate = await estimateExperiment({
+        datasets: walkthrough.datasets,
+        preset: walkthrough.preset,
+        grid: gridOverrides(flags, walkthrough.grid),
+      });
+      for (const line of walkthroughPreamble(walkthrough.size, backend, estimate)) {
+        process.stderr.write(line + '\n');
+      }
+      if (flags.estimateOnly) return;
+      await run(walkthrough.datasets, walkthrough.preset, flags, walkthrough);
     });
 }
 

@@ -1,0 +1,210 @@
+/**
+ * How long a grid will take, before it starts: the planned work of every trained model,
+ * every alignment and every encoding pass, counted in matrix-product FLOPs
+ * (model/flops.ts), times the seconds per FLOP of one or two real training steps of the
+ * grid's full model measured on the active backend.
+ *
+ * `plannedWork` and `estimateSeconds` are pure (no tensors), so the arithmetic is testable
+ * on its own; `measureSecondsPerFlop` is the one measured number. The estimate counts
+ * compute in sequence: training on a background thread (GridOptions.backgroundTraining)
+ * overlaps some of it, and BM25, file writes and latency timing are left out, so it is
+ * a rough guide (the walkthrough says so), not a promise.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_KALE_OPTIONS } from '../compress/index.js';
+import { encoderFlops, type BertConfig, type TokenBatch } from '../model/index.js';
+import {
+  AdamW,
+  clipCoefficient,
+  contrastiveGradients,
+  createDualEncoder,
+  disposeDualEncoder,
+  dualParameters,
+  globalNorm,
+} from '../train/index.js';
+import type { GridOptions } from './options.js';
+import type { GridPlan } from './plan.js';
+
+/** What the estimate needs to know of a dataset. */
+export interface WorkloadSize {
+  readonly trainQueries: number;
+  readonly testQueries: number;
+  readonly documents: number;
+  /** Tokens a batch pads queries / documents to (its longest text, at most the max length). */
+  readonly queryTokens: number;
+  readonly docTokens: number;
+}
+
+export type WorkKind = 'train' | 'align' | 'encode';
+
+export interface WorkItem {
+  readonly kind: WorkKind;
+  /** The model, row or index it is for ('full', 'kale-kl-q1', 'index full', …). */
+  readonly label: string;
+  /** Optimiser steps (train, align) or texts encoded (encode). */
+  readonly steps: number;
+  readonly flops: number;
+}
+
+/**
+ * WordPiece tokens per word assumed when only word counts are known (rare words split into
+ * pieces), plus [CLS] and [SEP].
+ */
+export const TOKENS_PER_WORD = 1.3;
+export function tokensFromWords(words: number, maxLength: number): number {
+  return Math.min(maxLength, Math.ceil(words * TOKENS_PER_WORD) + 2);
+}
+
+type Shape = Omit<BertConfig, 'vocabSize'>;
+const withDepth = (model: Shape, layers: number): BertConfig => ({
+  ...model,
+  numHiddenLayers: layers,
+  vocabSize: 0, // embeddings are lookups: no matrix-product FLOPs
+});
+
+/** Every model's training, every alignment and every encoding pass the plan makes. */
+export function plannedWork(
+  plan: GridPlan,
+  grid: Pick<GridOptions, 'model' | 'train' | 'kale' | 'maxEvalQueries'>,
+  size: WorkloadSize,
+): WorkItem[] {
+  const t = grid.train;
+  const batch = t.batchSize ?? 32;
+  const accumulation = t.gradientAccumulation ?? 1;
+  const nHard = t.nHard ?? 1;
+  const qLen = Math.min(size.queryTokens, t.qMaxLen ?? size.queryTokens);
+  const pLen = Math.min(size.docTokens, t.pMaxLen ?? size.docTokens);
+  // As trainer.ts's plannedSteps: explicit steps, else whole batches per epoch, whole
+  // optimiser steps of them.
+  const perEpoch = Math.floor(Math.floor(size.trainQueries / batch) / accumulation);
+  const trainSteps = t.steps ?? Math.max(1, Math.round(perEpoch * (t.epochs ?? 1)));
+  const depth = new Map(plan.models.map((m) => [m.name, m]));
+  const items: WorkItem[] = plan.models.map((m) => ({
+    kind: 'train',
+    label: m.name,
+    steps: trainSteps,
+    flops:
+      trainSteps *
+      accumulation *
+      3 * // forward + backward ≈ 3 forwards
+      (encoderFlops(withDepth(grid.model, m.queryLayers), batch, qLen) +
+        encoderFlops(withDepth(grid.model, m.passageLayers), batch * (1 + nHard), pLen)),
+  }));
+  const kale = { ...DEFAULT_KALE_OPTIONS, ...grid.kale };
+  const aLen = Math.min(size.queryTokens, kale.maxLength);
+  // As align.ts: explicit steps, else epochs of (possibly partial) batches.
+  const alignSteps =
+    kale.steps ??
+    Math.max(1, Math.ceil(kale.epochs * Math.ceil(size.trainQueries / kale.batchSize)));
+  const tested = Math.min(size.testQueries, grid.maxEvalQueries ?? size.testQueries);
+  for (const row of plan.rows) {
+    if (row.query === null) continue;
+    const teacher = depth.get(row.query.model)!;
+    const layers = row.query.kind === 'trained' ? teacher.queryLayers : row.query.keptLayers.length;
+    if (row.query.kind === 'aligned') {
+      items.push({
+        kind: 'align',
+        label: row.id,
+        steps: alignSteps,
+        flops:
+          alignSteps *
+          (encoderFlops(withDepth(grid.model, teacher.queryLayers), kale.batchSize, aLen) +
+            3 * encoderFlops(withDepth(grid.model, layers), kale.batchSize, aLen)),
+      });
+    }
+    items.push({
+      kind: 'encode',
+      label: `queries ${row.id}`,
+      steps: tested,
+      flops: encoderFlops(withDepth(grid.model, layers), tested, qLen),
+    });
+  }
+  for (const index of new Set(plan.rows.flatMap((r) => (r.index === null ? [] : [r.index])))) {
+    items.push({
+      kind: 'encode',
+      label: `index ${index}`,
+      steps: size.documents,
+      flops: encoderFlops(
+        withDepth(grid.model, depth.get(index)!.passageLayers),
+        size.documents,
+        pLen,
+      ),
+    });
+  }
+  return items;
+}
+
+export interface TimeEstimate {
+  readonly seconds: number;
+  readonly byKind: Readonly<Record<WorkKind, number>>;
+  /** Optimiser steps of all trained models together. */
+  readonly trainSteps: number;
+  readonly secondsPerGflop: number;
+}
+
+/** Seconds for `work` at `secondsPerFlop` (one measured number for every kind of work). */
+export function estimateSeconds(work: readonly WorkItem[], secondsPerFlop: number): TimeEstimate {
+  if (!(secondsPerFlop > 0) || !Number.isFinite(secondsPerFlop)) {
+    throw new Error(
+      `estimateSeconds: secondsPerFlop must be a positive number, got ${secondsPerFlop}`,
+    );
+  }
+  const byKind = { train: 0, align: 0, encode: 0 };
+  for (const w of work) byKind[w.kind] += w.flops * secondsPerFlop;
+  return Object.freeze({
+    seconds: byKind.train + byKind.align + byKind.encode,
+    byKind: Object.freeze(byKind),
+    trainSteps: work.filter((w) => w.kind === 'train').reduce((s, w) => s + w.steps, 0),
+    secondsPerGflop: secondsPerFlop * 1e9,
+  });
+}
+
+function randomTokens(rows: number, len: number, vocab: number, seed: number): TokenBatch {
+  const ids = tf.randomUniform([rows, len], 5, vocab, 'int32', seed) as tf.Tensor2D; // [rows, len]
+  return { inputIds: ids, attentionMask: tf.onesLike(ids) as tf.Tensor2D };
+}
+
+/**
+ * Seconds per FLOP of `steps` real training steps (after one warm-up) of the grid's full
+ * model on the active backend: forward and backward of both encoders, contrastive loss,
+ * AdamW, at the grid's batch size and the lengths given. Random token ids stand in for
+ * text (a step's cost depends on the shapes, not on which tokens). The median step counts.
+ */
+export function measureSecondsPerFlop(
+  grid: Pick<GridOptions, 'model' | 'train' | 'vocabSize'>,
+  lengths: { readonly queryTokens: number; readonly docTokens: number },
+  steps = 2,
+): number {
+  const config: BertConfig = { ...grid.model, vocabSize: grid.vocabSize };
+  const batch = grid.train.batchSize ?? 32;
+  const nHard = grid.train.nHard ?? 1;
+  const dual = createDualEncoder({ config, seed: 1 });
+  const params = dualParameters(dual);
+  const optimizer = new AdamW(params, { weightDecay: 0.01 });
+  const q = randomTokens(batch, lengths.queryTokens, config.vocabSize, 1); // [B, Lq]
+  const p = randomTokens(batch * (1 + nHard), lengths.docTokens, config.vocabSize, 2); // [B(1+n), Lp]
+  const step = (): void => {
+    const { grads } = contrastiveGradients(dual, q, p, params, { pooling: 'mean', nHard });
+    optimizer.applyGradients(grads, 1e-4, clipCoefficient(globalNorm(grads), 1));
+    tf.dispose([...grads.values()]);
+  };
+  try {
+    step();
+    const times: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      const t0 = performance.now();
+      step();
+      times.push((performance.now() - t0) / 1000);
+    }
+    times.sort((a, b) => a - b);
+    const flops =
+      3 *
+      (encoderFlops(config, batch, lengths.queryTokens) +
+        encoderFlops(config, batch * (1 + nHard), lengths.docTokens));
+    return times[times.length >> 1]! / flops;
+  } finally {
+    tf.dispose([q.inputIds, q.attentionMask, p.inputIds, p.attentionMask]);
+    optimizer.dispose();
+    disposeDualEncoder(dual);
+  }
+}
