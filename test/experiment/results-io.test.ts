@@ -41,9 +41,9 @@ describe('results files', () => {
       .trim()
       .split('\n');
     expect(csv[0]).toBe(
-      'dataset,method,queryLayers,passageLayers,mrr@10,recall@100,latencyMsBatch1,latencyMsBatch32,speedup,recovery,trainSteps,computeSeconds',
+      'dataset,method,queryLayers,passageLayers,mrr@10,recall@100,latencyMsBatch1,latencyMsBatch32,speedup,speedupInt8,latencyMsTfjsBatch1,latencyMsInt8Batch1,recovery,trainSteps,computeSeconds',
     );
-    expect(csv[1]).toBe('d,full,4,4,0.300000,0.500000,2,10,1.50000,,10,1.25000');
+    expect(csv[1]).toBe('d,full,4,4,0.300000,0.500000,2,10,1.50000,,,,,10,1.25000');
     expect(csv[2]).toContain(',0.250000,');
   });
 
@@ -75,7 +75,7 @@ describe('resultsToCsv', () => {
       '"a,""b""",full,4,4,0.300000,0.500000,2,10,1.50000,,10,1.25000',
     );
     expect(resultsToCsv([])).toBe(
-      'dataset,method,queryLayers,passageLayers,latencyMsBatch1,latencyMsBatch32,speedup,recovery,trainSteps,computeSeconds\n',
+      'dataset,method,queryLayers,passageLayers,latencyMsBatch1,latencyMsBatch32,speedup,speedupInt8,latencyMsTfjsBatch1,latencyMsInt8Batch1,recovery,trainSteps,computeSeconds\n',
     );
   });
 

