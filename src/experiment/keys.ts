@@ -162,7 +162,7 @@ export function gridKeys(plan: GridPlan, s: KeySettings): GridKeys {
       },
       latencyRuns: o.latencyRuns,
       // rows hold the serving engine's latency, tfjs's and int8's beside it
-      latency: { engine: s.engine ?? 'tfjs', int8: true },
+      latency: r.query ? { engine: s.engine ?? 'tfjs', int8: true } : null,
     });
   return Object.freeze({ vocab, encode, model, index, aligned, evaluation, row });
 }
