@@ -59,13 +59,14 @@ function presetOf(value: string | undefined, fallback: GridPresetName): GridPres
 }
 
 async function run(datasets: string[], preset: GridPresetName, flags: RunFlags): Promise<void> {
+  const grid = gridOverrides(flags); // bad flags fail before anything starts
   await initBackend();
   const started = Date.now();
   const result = await runExperiment({
     datasets,
     out: flags.out,
     preset,
-    grid: gridOverrides(flags),
+    grid,
     ...(flags.init ? { init: flags.init } : {}),
     log: (line) => process.stderr.write(line + '\n'),
   });
