@@ -127,7 +127,7 @@ async function runEncode(options: EncodeCliOptions): Promise<void> {
         parts.push(Buffer.from(lines.join('')));
       }
     } finally {
-      engine.dispose();
+      await engine.dispose();
     }
     if (records.length === 0) progress({ label: 'encode', done: 0, total: 0 });
     try {
