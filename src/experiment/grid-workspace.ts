@@ -120,6 +120,7 @@ export async function openGridWorkspace(
       seed: options.seed,
       train: options.train,
       encode: keys.encode,
+      engine: start.engine,
       ...(context.init ? { init: context.init } : {}),
       wordEmbeddings,
     },
