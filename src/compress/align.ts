@@ -39,7 +39,10 @@ import {
 } from './options.js';
 import {
   onDemandTargets,
+  onDemandTargetsOn,
   precomputeTargets,
+  precomputeTargetsOn,
+  type TeacherEngine,
   type QueryTokenizer,
   type TargetSource,
 } from './teacher-targets.js';
@@ -65,6 +68,11 @@ export interface AlignHooks {
   readonly onStep?: (info: AlignStepInfo) => void;
   /** Stops after the current step; a checkpoint is written first when checkpointDir is set. */
   readonly signal?: AbortSignal;
+  /**
+   * The teacher on an inference engine (e.g. ONNX Runtime over a snapshot of `teacher`,
+   * pooling as options.pooling): its targets are computed there. Default: tfjs.
+   */
+  readonly teacherEngine?: TeacherEngine;
 }
 
 export interface AlignResult {
@@ -101,19 +109,25 @@ function pairLoss(o: ResolvedKaleOptions): PairLoss {
   return alignmentLoss(o.loss, { temperature: o.temperature, mseWeight: o.mseWeight });
 }
 
-function chooseTargets(
+async function chooseTargets(
   teacher: Encoder,
   tokenizer: QueryTokenizer,
   queries: readonly string[],
   o: ResolvedKaleOptions,
   coversAnEpoch: boolean,
-): TargetSource {
+  engine: TeacherEngine | undefined,
+): Promise<TargetSource> {
   const mib = (queries.length * teacher.config.hiddenSize * 4) / 2 ** 20;
   // Precomputing pays off when queries come back; a run shorter than an epoch visits each
   // at most once, so per batch computes only the teacher targets it uses.
   const precompute =
     o.teacherTargets === 'precompute' ||
     (o.teacherTargets === 'auto' && mib <= o.precomputeLimitMiB && coversAnEpoch);
+  if (engine !== undefined) {
+    return precompute
+      ? precomputeTargetsOn(engine, tokenizer, queries, o.maxLength, o.batchSize)
+      : onDemandTargetsOn(engine, tokenizer, queries, o.maxLength);
+  }
   return precompute
     ? precomputeTargets(teacher, tokenizer, queries, o.maxLength, o.pooling, o.batchSize)
     : onDemandTargets(teacher, tokenizer, queries, o.maxLength, o.pooling);
@@ -140,16 +154,21 @@ interface StepContext {
   readonly optimizer: AdamW;
 }
 
+/** The query indices of `step`: its own batch, and (reference objective) random partners. */
+function stepQueries(o: ResolvedKaleOptions, step: number, n: number) {
+  const own = stepIndices(o.seed, step, n, o.batchSize, o.dropLast);
+  const partners = o.objective === 'reference' ? randomPartners(o.seed, step, own, n) : [];
+  return { own, partners };
+}
+
 /**
  * One optimiser step on the queries of `step`; returns the loss and the student's FLOPs
  * (forward + backward ≈ 3× forward). Leaves no tensors behind.
  */
 function alignStep(ctx: StepContext, step: number, lr: number): { loss: number; flops: number } {
   const o = ctx.options;
-  const n = ctx.queries.length;
-  const own = stepIndices(o.seed, step, n, o.batchSize, o.dropLast);
+  const { own, partners } = stepQueries(o, step, ctx.queries.length);
   const reference = o.objective === 'reference';
-  const partners = reference ? randomPartners(o.seed, step, own, n) : [];
   const B = own.length;
   let flops = 0;
   const lossValue = tf.tidy(() => {
@@ -247,7 +266,14 @@ export async function alignQueryEncoder(
     let savedStep = resumedFromStep; // the step the checkpoint on disk holds (0: none)
 
     const t0 = performance.now();
-    const targets = chooseTargets(teacher, tokenizer, queries, o, totalSteps >= perEpoch);
+    const targets = await chooseTargets(
+      teacher,
+      tokenizer,
+      queries,
+      o,
+      totalSteps >= perEpoch,
+      hooks.teacherEngine,
+    );
     const teacherSeconds = (performance.now() - t0) / 1000;
     let studentFlops = 0;
     const flopsSoFar = (): number => priorFlops + studentFlops + targets.flops();
@@ -285,6 +311,11 @@ export async function alignQueryEncoder(
     let completed = true;
     for (let step = history.length; step < totalSteps; step++) {
       const lr = learningRateAt(schedule, step);
+      if (targets.prefetch) {
+        const { own, partners } = stepQueries(o, step, queries.length);
+        await targets.prefetch(own);
+        await targets.prefetch(partners);
+      }
       const { loss, flops } = explainedStep(ctx, step, lr, savedStep);
       studentFlops += flops;
       history.push(loss);

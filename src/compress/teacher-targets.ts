@@ -3,10 +3,22 @@
  * gradient (outside any tape, inside tf.tidy). Either all at once into host memory (the
  * teacher is frozen, so these are exact and each is computed once), or per batch on demand.
  *
+ * With an inference engine (`TeacherEngine`: ONNX Runtime over a snapshot of the teacher)
+ * the same batches go through the engine instead; its forward is asynchronous, so the
+ * per-batch source fetches a step's rows ahead (`prefetch`) and `rows` hands them out.
+ *
  * It never writes to the teacher's variables.
  */
 import * as tf from '@tensorflow/tfjs';
-import { embed, encoderFlops, toTokenBatch, type Encoder, type Pooling } from '../model/index.js';
+import {
+  embed,
+  encoderFlops,
+  toTokenBatch,
+  type BatchEmbedder,
+  type BertConfig,
+  type Encoder,
+  type Pooling,
+} from '../model/index.js';
 import type { EncodedBatch } from '../text/index.js';
 
 /** What alignment needs from a tokenizer (a `WordPieceTokenizer` has it). */
@@ -24,6 +36,20 @@ export interface TargetSource {
   readonly precomputed: boolean;
   /** Teacher forward FLOPs spent so far (matrix products, see model/flops.ts). */
   flops(): number;
+  /**
+   * Engine sources only: computes the rows `indices` ahead, so that a following `rows` of
+   * them is synchronous. Sources without it compute in `rows`.
+   */
+  prefetch?(indices: readonly number[]): Promise<void>;
+}
+
+/**
+ * The teacher on an inference engine: its pooled vectors of a padded batch ([b·H]) and its
+ * config (for FLOPs). Pooling is the engine's; it must be alignment's.
+ */
+export interface TeacherEngine {
+  readonly embedBatch: BatchEmbedder;
+  readonly config: BertConfig;
 }
 
 /**
@@ -90,6 +116,87 @@ export function onDemandTargets(
       const part = teacherBatch(teacher, tokenizer, texts, maxLength, pooling);
       flops += part.flops;
       return part.embeddings;
+    },
+  };
+}
+
+/** Host rows [B·H] of `indices` out of `all` [N·H]. */
+function gather(all: Float32Array, indices: readonly number[], H: number): tf.Tensor2D {
+  const out = new Float32Array(indices.length * H); // [B, H]
+  indices.forEach((q, r) => out.set(all.subarray(q * H, (q + 1) * H), r * H));
+  return tf.tensor2d(out, [indices.length, H]);
+}
+
+/** One batch of `texts` on `engine`: [b·H] on the host, and its FLOPs. */
+async function engineBatch(
+  engine: TeacherEngine,
+  tokenizer: QueryTokenizer,
+  texts: readonly string[],
+  maxLength: number,
+): Promise<{ values: Float32Array; flops: number }> {
+  const encoded = tokenizer.encodeBatch(texts, { maxLength }); // padded as teacherBatch pads
+  const values = await engine.embedBatch(encoded); // [b·H]
+  return { values, flops: encoderFlops(engine.config, encoded.batchSize, encoded.seqLen) };
+}
+
+/** precomputeTargets with the forward passes on `engine`. */
+export async function precomputeTargetsOn(
+  engine: TeacherEngine,
+  tokenizer: QueryTokenizer,
+  queries: readonly string[],
+  maxLength: number,
+  chunk: number,
+): Promise<TargetSource> {
+  const H = engine.config.hiddenSize;
+  const all = new Float32Array(queries.length * H); // [N, H]
+  let flops = 0;
+  for (let start = 0; start < queries.length; start += chunk) {
+    const part = await engineBatch(
+      engine,
+      tokenizer,
+      queries.slice(start, start + chunk),
+      maxLength,
+    );
+    all.set(part.values, start * H);
+    flops += part.flops;
+  }
+  return { precomputed: true, flops: () => flops, rows: (indices) => gather(all, indices, H) };
+}
+
+/**
+ * onDemandTargets with the forward passes on `engine`: `prefetch(indices)` computes those
+ * rows (one batch, as the tfjs source would in `rows`); `rows` returns prefetched rows.
+ * Only the last two batches are kept (a step's own queries and its partners).
+ */
+export function onDemandTargetsOn(
+  engine: TeacherEngine,
+  tokenizer: QueryTokenizer,
+  queries: readonly string[],
+  maxLength: number,
+): TargetSource {
+  const H = engine.config.hiddenSize;
+  let flops = 0;
+  const ready = new Map<string, Float32Array>();
+  const keyOf = (indices: readonly number[]) => indices.join(',');
+  return {
+    precomputed: false,
+    flops: () => flops,
+    async prefetch(indices) {
+      if (indices.length === 0 || ready.has(keyOf(indices))) return;
+      const texts = indices.map((i) => queries[i]!);
+      const part = await engineBatch(engine, tokenizer, texts, maxLength);
+      flops += part.flops;
+      ready.set(keyOf(indices), part.values);
+      if (ready.size > 2) ready.delete(ready.keys().next().value!);
+    },
+    rows(indices) {
+      const values = ready.get(keyOf(indices));
+      if (values === undefined) {
+        throw new Error(
+          `teacher targets: rows [${keyOf(indices).slice(0, 40)}] were not prefetched (engine targets need prefetch before rows)`,
+        );
+      }
+      return tf.tensor2d(values, [indices.length, H]);
     },
   };
 }

@@ -97,10 +97,25 @@ export interface ResultRow {
   /** Which layers of the original query encoder were kept, where pruned. */
   readonly keptLayers?: readonly number[];
   readonly metrics: Readonly<Record<string, number>>;
-  /** Query-encoder latency on the active backend (median ms), at batch 1 and 32. */
-  readonly latencyMs: { readonly batch1: number; readonly batch32: number } | null;
-  /** Full model's query-encoder latency / this one's (batch 1); null for BM25. */
+  /**
+   * Query-encoder latency (median ms) on the serving engine (`engine`: ONNX Runtime fp32
+   * where the grid ran on it), at batch 1 and 32; beside it tfjs's batch-1 figure and ONNX
+   * Runtime int8's (absent in rows written before they were measured; int8 null on tfjs).
+   */
+  readonly latencyMs: {
+    readonly batch1: number;
+    readonly batch32: number;
+    readonly engine?: 'onnxruntime' | 'tfjs';
+    readonly tfjsBatch1?: number;
+    readonly int8Batch1?: number | null;
+  } | null;
+  /** Full model's query-encoder latency / this one's (batch 1, serving engine); null for BM25. */
   readonly speedup: number | null;
+  /**
+   * Full model's fp32 latency / this encoder's ONNX Runtime int8 latency (batch 1); null for
+   * BM25 and on tfjs (absent in older rows).
+   */
+  readonly speedupInt8?: number | null;
   /** (aligned − pruned) / (full − pruned) on the main metric; null where it does not apply. */
   readonly recovery: number | null;
   /** Optimiser steps spent on this row's own training or alignment. */

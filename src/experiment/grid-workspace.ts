@@ -34,6 +34,7 @@ import { latencyMeter, latencyTexts, type Latency } from './latency.js';
 import { passageIndex } from './passage-index.js';
 import { planGrid, type GridPlan, type PlannedModel, type PlannedRow } from './plan.js';
 import { trainAhead, type TrainAhead } from './scheduler.js';
+import { resolveEngine } from '../serve/index.js';
 
 /** OUT/runs/<dataset>: where each row's TREC run is kept as <row id>.trec. */
 export function runsDirOf(out: string, datasetName: string): string {
@@ -72,6 +73,8 @@ export interface GridWorkspace {
   /** The passage index of model `name`. */
   index(name: string): Promise<DenseIndex>;
   latency(depth: number): Promise<Latency>;
+  /** The engine options.engine resolved to: inference of indexes, evaluations, KALE targets. */
+  readonly engine: 'onnxruntime' | 'tfjs';
   /** Stops the background thread and frees every loaded model. */
   close(): Promise<void>;
 }
@@ -94,6 +97,7 @@ export async function openGridWorkspace(
     tokenizer,
     latencyTexts(dataset, options),
     keys.encode.qMaxLen,
+    start.engine,
   );
   if (pending.some((r) => r.query !== null)) {
     await latency.warm([plan.fullLayers, ...pending.map((r) => r.queryLayers)]);
@@ -121,6 +125,7 @@ export async function openGridWorkspace(
       seed: options.seed,
       train: options.train,
       encode: keys.encode,
+      engine: start.engine,
       ...(context.init ? { init: context.init } : {}),
       wordEmbeddings,
     },
@@ -144,6 +149,7 @@ export async function openGridWorkspace(
     model: loader.model,
     index: loader.index,
     latency: latency.measure,
+    engine: start.engine,
     async close() {
       await ahead.terminate();
       await loader.dispose();
@@ -159,6 +165,7 @@ interface Start {
   readonly keys: GridKeys;
   readonly tokenizer: WordPieceTokenizer;
   readonly config: BertConfig;
+  readonly engine: 'onnxruntime' | 'tfjs';
 }
 
 /** The init checkpoint, the plan, the keys, the tokenizer and the full model's config. */
@@ -173,6 +180,8 @@ async function prepare(
   const wordVectors = effectiveWordVectors(options, init !== undefined, (line) =>
     log(`${dataset.name}: ${line}`),
   );
+  const engine = await resolveEngine(options.engine);
+  log(`${dataset.name}: inference on ${engine}${options.engine === 'auto' ? ' (auto)' : ''}`);
   const plan = planGrid(options, {
     name: dataset.name,
     mainMetric: dataset.mainMetric,
@@ -184,6 +193,7 @@ async function prepare(
     options,
     init: context.init ?? null,
     wordVectors: wordVectors === null ? null : await wordVectorsContent(wordVectors),
+    engine,
   });
   let tokenizer: WordPieceTokenizer;
   if (loaded) {
@@ -193,7 +203,7 @@ async function prepare(
   const config: BertConfig = init
     ? init.config
     : { ...options.model, vocabSize: tokenizer.vocab.length };
-  return { init, wordVectors, plan, keys, tokenizer, config };
+  return { init, wordVectors, plan, keys, tokenizer, config, engine };
 }
 
 /** Loads (or trains) each model and index of the plan once; dispose frees the models. */
@@ -248,6 +258,7 @@ function modelLoader(
           pooling: keys.encode.pooling,
           normalize: keys.encode.normalize,
           progress: hooks.progress,
+          engine: start.engine,
         }),
       );
       indexes.set(name, made);

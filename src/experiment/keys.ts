@@ -67,6 +67,8 @@ export interface KeySettings {
   readonly init: string | null;
   /** The word vectors actually used (null when none, with init, or when not installed). */
   readonly wordVectors: string | null;
+  /** The inference engine `options.engine` resolved to (default 'tfjs'). */
+  readonly engine?: 'onnxruntime' | 'tfjs';
 }
 
 export interface GridKeys {
@@ -90,6 +92,10 @@ export function gridKeys(plan: GridPlan, s: KeySettings): GridKeys {
     tokenizer,
   });
   const train = trainContent(o.train);
+  // Inference changes numbers by ~1e-6 between engines (ties in a ranking can flip), so what
+  // it makes names its engine; tfjs adds nothing, keeping the keys tfjs always had.
+  // Trained models are made on tfjs either way: their keys never hold it.
+  const onEngine = s.engine === 'onnxruntime' ? { engine: s.engine } : {};
   const model = (name: string): ArtifactRef => {
     const planned = plan.models.find((m) => m.name === name);
     if (!planned) throw new Error(`grid plan has no model "${name}"`);
@@ -109,12 +115,14 @@ export function gridKeys(plan: GridPlan, s: KeySettings): GridKeys {
       maxLength: encode.pMaxLen,
       pooling: encode.pooling,
       normalize: encode.normalize,
+      ...onEngine,
     });
   const aligned = (source: QuerySource & { readonly kind: 'aligned' }): ArtifactRef =>
     artifactRef(s.root, 'aligned', sourceName(source), {
       teacher: model(source.model).key,
       keptLayers: source.keptLayers,
       kale: kaleContent(o, source.loss, encode),
+      ...onEngine, // teacher targets
     });
   const encoderKey = (source: QuerySource): unknown =>
     source.kind === 'aligned'
@@ -134,6 +142,7 @@ export function gridKeys(plan: GridPlan, s: KeySettings): GridKeys {
       ...(source
         ? { maxLength: encode.qMaxLen, pooling: encode.pooling, normalize: encode.normalize }
         : {}),
+      ...(source ? onEngine : {}),
     });
   const rowEval = (row: PlannedRow) => evaluation(row.query, row.index);
   const byId = (id: string) => plan.rows.find((r) => r.id === id)!;
@@ -158,6 +167,8 @@ export function gridKeys(plan: GridPlan, s: KeySettings): GridKeys {
         ...ROW_COMPARISON,
       },
       latencyRuns: o.latencyRuns,
+      // rows hold the serving engine's latency, tfjs's and int8's beside it
+      latency: r.query ? { engine: s.engine ?? 'tfjs', int8: true } : null,
     });
   return Object.freeze({ vocab, encode, model, index, aligned, evaluation, row });
 }

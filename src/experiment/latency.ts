@@ -1,18 +1,30 @@
 /**
  * Query-encoder latency of a grid, per depth: latency depends on the architecture, not the
  * weights, so each depth is measured once on a fresh encoder of the grid's shape, on up to
- * 64 judged test queries, and shared by every row of that depth.
+ * 64 judged test queries, and shared by every row of that depth. The serving engine's
+ * figures (ONNX Runtime fp32 where the grid runs on it) are the row's latency and speedup;
+ * tfjs's batch-1 figure and ORT int8's are measured on the same probe beside them.
  */
 import type { RetrievalDataset } from '../data/types.js';
 import { evaluationSplit, judgedQueries, queryEncoderLatency } from '../eval/index.js';
 import { createEncoder, disposeEncoder, type BertConfig, type Encoder } from '../model/index.js';
 import type { WordPieceTokenizer } from '../text/index.js';
+import { createEncoderEngine, type EncoderEngine } from '../serve/index.js';
 import type { GridOptions } from './options.js';
 
-/** Median query-encoder latency (ms) at batch 1 and 32, and analytic GFLOPs per query. */
+/**
+ * Median query-encoder latency (ms) at batch 1 and 32 on the serving engine, and analytic
+ * GFLOPs per query. With ONNX Runtime the tfjs figure and ORT int8's are kept beside it.
+ */
 export interface Latency {
+  /** The serving engine measured: ONNX Runtime fp32, or tfjs where ORT is not in use. */
+  readonly engine: 'onnxruntime' | 'tfjs';
   readonly batch1: number;
   readonly batch32: number;
+  /** tfjs at batch 1 (equal to batch1 when the engine is tfjs). */
+  readonly tfjsBatch1: number;
+  /** ONNX Runtime int8 at batch 1; null on tfjs. */
+  readonly int8Batch1: number | null;
   readonly gflops: number;
 }
 
@@ -27,52 +39,87 @@ export function latencyTexts(dataset: RetrievalDataset, options: GridOptions): s
     .map((q) => q.text);
 }
 
-/** Latency per depth, measured once; `warm` warms up on every depth, then measures each. */
+/** One depth's probe: a fresh encoder, and on ONNX Runtime its fp32 and int8 engines. */
+interface Probe {
+  readonly encoder: Encoder;
+  readonly fp32: EncoderEngine | null;
+  readonly int8: EncoderEngine | null;
+}
+
+async function openProbe(encoder: Encoder, engine: 'onnxruntime' | 'tfjs'): Promise<Probe> {
+  if (engine === 'tfjs') return { encoder, fp32: null, int8: null };
+  const fp32 = await createEncoderEngine(encoder, { engine, pooling: 'cls' });
+  const int8 = await createEncoderEngine(encoder, { engine, pooling: 'cls', precision: 'int8' });
+  return { encoder, fp32, int8 };
+}
+
+async function closeProbe(probe: Probe): Promise<void> {
+  await probe.fp32?.dispose();
+  await probe.int8?.dispose();
+  disposeEncoder(probe.encoder);
+}
+
+/**
+ * Latency per depth on `engine` (resolved), measured once; `warm` warms up on every
+ * depth, then measures each.
+ */
 export function latencyMeter(
   config: BertConfig,
   options: GridOptions,
   tokenizer: WordPieceTokenizer,
   texts: readonly string[],
   maxLength: number,
+  engine: 'onnxruntime' | 'tfjs' = 'tfjs',
 ) {
   const latencies = new Map<number, Latency>();
-  const probe = (depth: number): Encoder =>
-    createEncoder({ ...config, numHiddenLayers: depth }, options.seed);
-  const timed = async (encoder: Encoder): Promise<Latency> => {
-    const measured = await queryEncoderLatency(encoder, tokenizer, texts, {
+  const probe = (depth: number): Promise<Probe> =>
+    openProbe(createEncoder({ ...config, numHiddenLayers: depth }, options.seed), engine);
+  const time = (p: Probe, on: EncoderEngine | null, runs: number, batchSizes: number[]) =>
+    queryEncoderLatency(p.encoder, tokenizer, texts, {
       maxLength,
-      runs: options.latencyRuns,
+      runs,
+      batchSizes,
+      ...(on ? { embedBatch: on.embedBatch } : {}),
     });
+  const timed = async (p: Probe): Promise<Latency> => {
+    const runs = options.latencyRuns;
+    const tfjs = await time(p, null, runs, p.fp32 ? [1] : [1, 32]);
+    const serving = p.fp32 ? await time(p, p.fp32, runs, [1, 32]) : tfjs;
+    const int8 = p.int8 ? await time(p, p.int8, runs, [1]) : null;
     return {
-      batch1: round(measured.byBatch[1]!.medianMs, 4),
-      batch32: round(measured.byBatch[32]!.medianMs, 4),
-      gflops: round(measured.gflopsPerQuery, 6),
+      engine,
+      batch1: round(serving.byBatch[1]!.medianMs, 4),
+      batch32: round(serving.byBatch[32]!.medianMs, 4),
+      tfjsBatch1: round(tfjs.byBatch[1]!.medianMs, 4),
+      int8Batch1: int8 ? round(int8.byBatch[1]!.medianMs, 4) : null,
+      gflops: round(serving.gflopsPerQuery, 6),
     };
   };
   const measure = async (depth: number): Promise<Latency> => {
     const cached = latencies.get(depth);
     if (cached) return cached; // same architecture, same cost
-    const encoder = probe(depth);
+    const p = await probe(depth);
     try {
-      latencies.set(depth, await timed(encoder));
+      latencies.set(depth, await timed(p));
     } finally {
-      disposeEncoder(encoder);
+      await closeProbe(p);
     }
     return latencies.get(depth)!;
   };
-  // The first calls of a fresh backend (and of fresh weights) are several times slower: a
-  // first pass over every depth's encoder only warms up, a second pass over the same
-  // encoders is measured.
+  // The first calls of a fresh backend (and of fresh weights, and of a fresh ORT session)
+  // are several times slower: a first pass over every depth's probes only warms up, a
+  // second pass over the same probes is measured.
   const warm = async (wanted: readonly number[]) => {
     const depths = [...new Set(wanted)].filter((d) => d > 0 && !latencies.has(d));
-    const probes = depths.map(probe);
+    const probes: Probe[] = [];
     try {
-      for (const encoder of probes) {
-        await queryEncoderLatency(encoder, tokenizer, texts, { maxLength, runs: 3 });
+      for (const d of depths) probes.push(await probe(d));
+      for (const p of probes) {
+        for (const on of p.fp32 ? [null, p.fp32, p.int8] : [null]) await time(p, on, 3, [1, 32]);
       }
-      for (const [i, encoder] of probes.entries()) latencies.set(depths[i]!, await timed(encoder));
+      for (const [i, p] of probes.entries()) latencies.set(depths[i]!, await timed(p));
     } finally {
-      for (const encoder of probes) disposeEncoder(encoder);
+      for (const p of probes) await closeProbe(p);
     }
   };
   return { measure, warm };

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { RetrievalDataset } from '../data/types.js';
 import {
   alignQueryEncoder,
+  resolveKaleOptions,
   type AlignmentLossName,
   type KaleOptions,
   type AlignStepInfo,
@@ -33,6 +34,7 @@ import {
   type StepRecord,
   type TrainOptions,
 } from '../train/index.js';
+import { createEncoderEngine } from '../serve/index.js';
 import { writeJsonAtomic } from '../util/index.js';
 import { isSealed, readJson, seal, type ArtifactRef } from './cache.js';
 import { join } from 'node:path';
@@ -174,6 +176,7 @@ export async function ensureAligned(
   kale: KaleOptions & { readonly loss: AlignmentLossName },
   index: DenseIndex,
   hooks: ModelHooks = {},
+  engine: 'onnxruntime' | 'tfjs' = 'tfjs',
 ): Promise<AlignedEncoder> {
   const dir = ref.dir;
   if (await isSealed(ref)) {
@@ -181,17 +184,30 @@ export async function ensureAligned(
     return { encoder, compute: await readJson<ComputeRecord>(join(dir, 'align.json')) };
   }
   const copy = cloneEncoder(student, { trainable: true });
-  const result = await alignQueryEncoder(
-    teacher,
-    copy,
-    queries,
-    tokenizer,
-    { ...kale, checkpointDir: ref.checkpoint },
-    {
-      indexFingerprint: () => indexChecksum(index),
-      onStep: (info) => hooks.onAlignStep?.(ref.name, info),
-    },
-  );
+  // The teacher's targets on the grid's engine; the student trains on tfjs either way.
+  const teacherEngine =
+    engine === 'tfjs'
+      ? undefined
+      : await createEncoderEngine(teacher, { engine, pooling: resolveKaleOptions(kale).pooling });
+  let result: Awaited<ReturnType<typeof alignQueryEncoder>>;
+  try {
+    result = await alignQueryEncoder(
+      teacher,
+      copy,
+      queries,
+      tokenizer,
+      { ...kale, checkpointDir: ref.checkpoint },
+      {
+        indexFingerprint: () => indexChecksum(index),
+        onStep: (info) => hooks.onAlignStep?.(ref.name, info),
+        ...(teacherEngine
+          ? { teacherEngine: { embedBatch: teacherEngine.embedBatch, config: teacher.config } }
+          : {}),
+      },
+    );
+  } finally {
+    await teacherEngine?.dispose();
+  }
   const compute: ComputeRecord = {
     steps: result.steps,
     examples: result.examples,

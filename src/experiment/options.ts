@@ -10,6 +10,7 @@
 import type { BertConfig } from '../model/index.js';
 import { MODEL_SHAPES, TRAIN_SCHEDULES, type TrainSettings } from '../train/index.js';
 import type { AlignmentLossName, KaleOptions } from '../compress/index.js';
+import type { EngineName } from '../serve/index.js';
 import { checkQueryDepths } from './plan.js';
 
 export { widthScaledInit } from '../train/index.js';
@@ -52,6 +53,12 @@ export interface GridOptions {
    * use 'wink'; when that optional package is missing the grid says so and starts random.
    */
   readonly wordVectors: string | null;
+  /**
+   * Inference engine of corpus encoding, query encoding in evaluation, KALE's teacher
+   * targets and latency: 'auto' (ONNX Runtime where onnxruntime-node is installed, else
+   * tfjs), 'onnxruntime' or 'tfjs'. Training is on tfjs either way. Default 'auto'.
+   */
+  readonly engine: EngineName;
 }
 
 export const GRID_PRESETS: Readonly<Record<GridPresetName, GridOptions>> = Object.freeze({
@@ -76,6 +83,7 @@ export const GRID_PRESETS: Readonly<Record<GridPresetName, GridOptions>> = Objec
     seed: 42,
     backgroundTraining: true,
     wordVectors: 'wink',
+    engine: 'auto',
   }),
   full: Object.freeze({
     model: MODEL_SHAPES['L6-H256-scaled'],
@@ -92,6 +100,7 @@ export const GRID_PRESETS: Readonly<Record<GridPresetName, GridOptions>> = Objec
     seed: 42,
     backgroundTraining: true,
     wordVectors: 'wink',
+    engine: 'auto',
   }),
 });
 

@@ -13,9 +13,10 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResultRow, RowComparison } from '../data/types.js';
 import { recovery } from '../compress/index.js';
-import { evaluateBm25, evaluateDense, readRun, writeRun } from '../eval/index.js';
+import { evaluateBm25, evaluateDenseOn, readRun, writeRun } from '../eval/index.js';
 import { disposeEncoder, pruneLayers, type Encoder } from '../model/index.js';
 import { Bm25Index } from '../retrieval/index.js';
+import { createEncoderEngine } from '../serve/index.js';
 import { writeJsonAtomic } from '../util/index.js';
 import { isSealed, readJson, seal, type ArtifactRef } from './cache.js';
 import type { GridWorkspace } from './grid-workspace.js';
@@ -103,6 +104,7 @@ async function bm25Row(row: PlannedRow, ws: GridWorkspace): Promise<RowFigures> 
     metrics: evaluation.metrics,
     latencyMs: null,
     speedup: null,
+    speedupInt8: null,
     recovery: null,
     trainSteps: 0,
     computeSeconds: round(evaluation.seconds),
@@ -150,18 +152,27 @@ async function denseRow(
   }
 }
 
-/** Speedup (batch 1), recovery where the row has a teacher and pruning lost quality. */
+/** Speedup (batch 1; fp32 and int8), recovery where the row has a teacher and pruning lost quality. */
 export function rowFigures(input: {
   readonly main: number;
   readonly latency: Latency;
   readonly fullLatency: Latency;
   readonly teacherMain?: number;
   readonly prunedMain?: number;
-}): Pick<ResultRow, 'latencyMs' | 'speedup' | 'recovery' | 'queryGflops'> {
+}): Pick<ResultRow, 'latencyMs' | 'speedup' | 'speedupInt8' | 'recovery' | 'queryGflops'> {
   const { latency, teacherMain, prunedMain } = input;
   return {
-    latencyMs: { batch1: latency.batch1, batch32: latency.batch32 },
+    latencyMs: {
+      batch1: latency.batch1,
+      batch32: latency.batch32,
+      engine: latency.engine,
+      tfjsBatch1: latency.tfjsBatch1,
+      int8Batch1: latency.int8Batch1,
+    },
     speedup: round(input.fullLatency.batch1 / latency.batch1, 3),
+    // int8 of this encoder against the full model served in fp32: what quantizing buys
+    speedupInt8:
+      latency.int8Batch1 === null ? null : round(input.fullLatency.batch1 / latency.int8Batch1, 3),
     recovery:
       teacherMain === undefined || prunedMain === undefined
         ? null
@@ -237,6 +248,7 @@ export async function queryEncoder(
       },
       await ws.index(index),
       ws.hooks,
+      ws.engine,
     );
     return {
       encoder: aligned.encoder,
@@ -261,16 +273,21 @@ async function evaluation(
 ): Promise<EvaluationRecord> {
   return cachedEvaluation(ws.keys.evaluation(source, index), async () => {
     const made = await encoder(); // only when not cached: aligning or pruning costs
+    const { encode } = ws.keys;
+    // a snapshot of the encoder's weights as they are now (after alignment)
+    const engine = await createEncoderEngine(made.encoder, {
+      engine: ws.engine,
+      pooling: encode.pooling,
+    });
     try {
-      const { encode } = ws.keys;
-      return evaluateDense(made.encoder, ws.tokenizer, await ws.index(index), ws.dataset, {
+      return await evaluateDenseOn(engine, ws.tokenizer, await ws.index(index), ws.dataset, {
         maxLength: encode.qMaxLen,
-        pooling: encode.pooling,
         normalize: encode.normalize,
         maxQueries: ws.options.maxEvalQueries ?? undefined,
         progress: ws.hooks.progress,
       });
     } finally {
+      await engine.dispose();
       made.release();
     }
   });

@@ -39,6 +39,8 @@ export interface TrainAheadSpec {
   /** Training options: plain data (callbacks cannot cross to the worker). */
   readonly train: TrainSettings;
   readonly encode: EncodeSettings;
+  /** The grid's resolved inference engine: the worker encodes indexes only on tfjs. */
+  readonly engine: 'onnxruntime' | 'tfjs';
   readonly init?: string;
   readonly wordEmbeddings: () => Promise<WordEmbeddingInit | undefined>;
 }
@@ -76,11 +78,17 @@ export async function trainAhead(
       train: spec.train,
       ...(spec.init ? { init: spec.init } : {}),
       ...(wordEmbeddings ? { wordEmbeddings } : {}),
-      index: {
-        maxLength: spec.encode.pMaxLen,
-        pooling: spec.encode.pooling,
-        normalize: spec.encode.normalize,
-      },
+      // On ONNX Runtime the main thread encodes the indexes (several times faster than the
+      // worker's tfjs, and under the engine's fingerprint): the worker only trains.
+      ...(spec.engine === 'tfjs'
+        ? {
+            index: {
+              maxLength: spec.encode.pMaxLen,
+              pooling: spec.encode.pooling,
+              normalize: spec.encode.normalize,
+            },
+          }
+        : {}),
       jobs,
     },
     {

@@ -37,6 +37,8 @@ export function flatRows(
     'ms (b=1)': r.latencyMs?.batch1 ?? null,
     'ms (b=32)': r.latencyMs?.batch32 ?? null,
     speedup: r.speedup,
+    'speedup int8': r.speedupInt8 ?? null,
+    'tfjs ms (b=1)': r.latencyMs?.tfjsBatch1 ?? null,
     recovery: r.recovery,
     steps: r.trainSteps,
     'compute s': r.computeSeconds,
@@ -103,7 +105,9 @@ export function reportSections(
       heading: `${dataset}: quality against query-encoder speedup`,
       text:
         `Main metric ${metric} on the test split. Speedup is the full model's query-encoder ` +
-        `latency at batch 1 divided by each model's. Recovery is the share of the quality that ` +
+        `latency at batch 1 divided by each model's, on the serving engine (ONNX Runtime fp32 ` +
+        `where installed; tfjs's figure in its own column); speedup int8 is the full model's fp32 ` +
+        `latency over each encoder's ONNX Runtime int8 latency. Recovery is the share of the quality that ` +
         `pruning lost which alignment won back: (aligned − pruned) / (full − pruned). ` +
         `Δ and p compare each row with the row in "vs" on ${metric}; marked rows differ at ` +
         `p < ${SIGNIFICANCE_ALPHA}.` +

@@ -20,8 +20,10 @@ describe('kalelab CLI', () => {
       ].sort(),
     );
     const flags = (name: string) => commands[name]!.options.map((o) => o.long);
-    expect(flags('walkthrough')).toEqual(expect.arrayContaining(['--quick', '--out']));
-    expect(flags('experiment')).toEqual(expect.arrayContaining(['--dataset', '--out', '--init']));
+    expect(flags('walkthrough')).toEqual(expect.arrayContaining(['--quick', '--out', '--engine']));
+    expect(flags('experiment')).toEqual(
+      expect.arrayContaining(['--dataset', '--out', '--init', '--engine']),
+    );
     expect(flags('eval-run')).toEqual(
       expect.arrayContaining(['--qrels', '--run', '--metrics', '--json']),
     );
@@ -51,6 +53,13 @@ describe('kalelab CLI', () => {
         '--json',
       ]),
     );
+  });
+
+  it('refuses an unknown --engine before starting, naming the allowed ones', async () => {
+    const program = buildProgram().exitOverride();
+    await expect(
+      program.parseAsync(['walkthrough', '--quick', '--engine', 'gpu'], { from: 'user' }),
+    ).rejects.toThrow('--engine: unknown engine "gpu"; allowed: auto, onnxruntime, tfjs');
   });
 
   it('runs the quick walkthrough on wordnet-senses only, the full one on both tasks', () => {

@@ -7,6 +7,7 @@ import {
   pruneQueryEncoder,
 } from '../../src/compress/index.js';
 import { disposeEncoder, encoderFingerprint, type Encoder } from '../../src/model/index.js';
+import { createEncoderEngine } from '../../src/serve/index.js';
 import type { WordPieceTokenizer } from '../../src/text/index.js';
 import { gap, syntheticQueries, tinyTeacher, tinyTokenizer } from './tiny.js';
 
@@ -23,6 +24,37 @@ describe('alignQueryEncoder on a tiny random encoder (wasm)', () => {
     teacher = tinyTeacher(tokenizer); // 4 layers, H = 32, init std 0.2
   });
   afterAll(() => disposeEncoder(teacher));
+
+  it('with the teacher on ONNX Runtime takes the same steps within float rounding, per batch and precomputed', async () => {
+    const engine = await createEncoderEngine(teacher, { engine: 'onnxruntime', pooling: 'cls' });
+    const teacherEngine = { embedBatch: engine.embedBatch, config: teacher.config };
+    try {
+      for (const teacherTargets of ['per-batch', 'precompute'] as const) {
+        const run = async (onOrt: boolean) => {
+          const student = pruneQueryEncoder(teacher, 1).encoder;
+          const result = await alignQueryEncoder(
+            teacher,
+            student,
+            queries,
+            tokenizer,
+            { steps: 6, batchSize: 16, lr: 1e-3, objective: 'reference', teacherTargets },
+            onOrt ? { teacherEngine } : {},
+          );
+          disposeEncoder(student);
+          return result;
+        };
+        const tfjs = await run(false);
+        const ort = await run(true);
+        expect(ort.teacherTargets).toBe(tfjs.teacherTargets);
+        expect(ort.flops).toBe(tfjs.flops);
+        ort.history.forEach((loss, i) =>
+          expect(loss, `step ${i + 1}`).toBeCloseTo(tfjs.history[i]!, 4),
+        );
+      }
+    } finally {
+      await engine.dispose();
+    }
+  });
 
   it('reduces the KL loss and brings the student CLS closer to the teacher CLS; teacher and tensors untouched', async () => {
     const tensorsBefore = tf.memory().numTensors;

@@ -15,6 +15,7 @@ import {
 } from '../../src/model/index.js';
 import type { WordPieceTokenizer } from '../../src/text/index.js';
 import { disposeDualEncoder, loadDualEncoder, passageText } from '../../src/train/index.js';
+import { openIndex, readManifest } from '../../src/retrieval/index.js';
 import { silentProgress } from '../../src/util/index.js';
 import { syntheticDataset, TINY_GRID, TINY_MODEL, TOPIC_WORDS } from './synthetic-dataset.js';
 import { withTempDir } from '../temp-dir.js';
@@ -402,6 +403,72 @@ describe('runGrid', () => {
       } finally {
         disposeDualEncoder(dual);
       }
+    });
+  });
+});
+
+describe('runGrid on ONNX Runtime and on tfjs', () => {
+  it('trains the same models, encodes within 1e-4, and scores the same metrics', async () => {
+    await initBackend({ prefer: 'wasm', announce: false });
+    await withTempDir('grid', async (out) => {
+      const dataset = syntheticDataset();
+      const small = gridOptions('quick', { ...TINY_GRID, asymmetric: false, halfDepth: false });
+      const run = async (engine: GridOptions['engine']) => {
+        const trained: string[] = [];
+        const aligned: string[] = [];
+        const lines: string[] = [];
+        const rows = await runGrid(
+          dataset,
+          { ...small, engine },
+          { out },
+          {
+            progress: silentProgress,
+            log: (line) => lines.push(line),
+            onTrainStep: (m) => trained.push(m),
+            onAlignStep: (m) => aligned.push(m),
+          },
+        );
+        return { rows, trained: [...new Set(trained)], aligned: [...new Set(aligned)], lines };
+      };
+      const tfjs = await run('tfjs');
+      const ort = await run('onnxruntime');
+      expect(tfjs.lines).toContain('synthetic: inference on tfjs');
+      expect(ort.lines).toContain('synthetic: inference on onnxruntime');
+      // Training is tfjs either way: the models' keys do not hold the engine, nothing retrains.
+      expect(tfjs.trained.sort()).toEqual(['full']);
+      expect(ort.trained).toEqual([]);
+      // KALE's teacher targets run on the engine: the aligned encoder is made anew.
+      expect(ort.aligned).toEqual(['full-keep0-kl']);
+      const root = join(out, 'synthetic');
+      const indexes = (await readdir(join(root, 'index'))).sort();
+      expect(indexes).toHaveLength(2); // full-<tfjs key>, full-<ort key>
+      const vectors = async (dir: string) => {
+        const manifest = await readManifest(join(root, 'index', dir));
+        return (await openIndex(join(root, 'index', dir), manifest.fingerprint)).vectors;
+      };
+      const [a, b] = [await vectors(indexes[0]!), await vectors(indexes[1]!)];
+      expect(a.length).toBe(b.length);
+      let worst = 0;
+      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+      expect(worst).toBeLessThan(1e-4);
+      expect(worst).toBeGreaterThan(0); // two engines really ran
+      // Same rows, same metrics; latency on each row's own engine.
+      expect(ort.rows.map((r) => r.method)).toEqual(tfjs.rows.map((r) => r.method));
+      ort.rows.forEach((r, i) => {
+        const t = tfjs.rows[i]!;
+        for (const [name, value] of Object.entries(t.metrics)) {
+          expect(r.metrics[name], `${r.method}-q${r.queryLayers} ${name}`).toBeCloseTo(value, 9);
+        }
+        if (r.method === 'bm25') return;
+        expect(t.latencyMs).toMatchObject({ engine: 'tfjs', int8Batch1: null });
+        expect(t.latencyMs!.tfjsBatch1).toBe(t.latencyMs!.batch1);
+        expect(t.speedupInt8).toBeNull();
+        expect(r.latencyMs!.engine).toBe('onnxruntime');
+        expect(r.latencyMs!.int8Batch1).toBeGreaterThan(0);
+        expect(r.latencyMs!.tfjsBatch1).toBeGreaterThan(0);
+        const fullMs = ort.rows.find((x) => x.method === 'full')!.latencyMs!.batch1;
+        expect(r.speedupInt8).toBeCloseTo(fullMs / r.latencyMs!.int8Batch1!, 2);
+      });
     });
   });
 });

@@ -131,4 +131,22 @@ describe('gridKeys', () => {
       keys.evaluation(pruned.query, pruned.index).key,
     );
   });
+
+  it('the inference engine changes indexes, evaluations and dense rows, never a model', () => {
+    expect(changed(before, allKeys(base, { engine: 'tfjs' }))).toEqual([]);
+    const ort = allKeys(base, { engine: 'onnxruntime' });
+    const moved = changed(before, ort);
+    const labels = [...before.keys()];
+    expect(moved).toEqual(
+      labels.filter((k) => /^(index|eval|row) /.test(k) && !k.endsWith(' bm25')).sort(),
+    );
+    const plan = planGrid(base, info);
+    const settings = { root: 'out/d', dataset: 'f', options: base, init: null, wordVectors: null };
+    const tfjsKeys = gridKeys(plan, { ...settings, engine: 'tfjs' });
+    const ortKeys = gridKeys(plan, { ...settings, engine: 'onnxruntime' });
+    for (const r of plan.rows) {
+      if (r.query?.kind !== 'aligned') continue; // teacher targets run on the engine
+      expect(ortKeys.aligned(r.query).key).not.toBe(tfjsKeys.aligned(r.query).key);
+    }
+  });
 });

@@ -62,10 +62,10 @@ describe('results files', () => {
       .trim()
       .split('\n');
     expect(csv[0]).toBe(
-      'dataset,method,queryLayers,passageLayers,mrr@10,recall@100,latencyMsBatch1,latencyMsBatch32,speedup,recovery,trainSteps,computeSeconds,' +
+      'dataset,method,queryLayers,passageLayers,mrr@10,recall@100,latencyMsBatch1,latencyMsBatch32,speedup,speedupInt8,latencyMsTfjsBatch1,latencyMsInt8Batch1,recovery,trainSteps,computeSeconds,' +
         'comparisonAgainst,comparisonAgainstQueryLayers,comparisonMetric,comparisonDelta,comparisonPValue,comparisonTest,comparisonQueries',
     );
-    expect(csv[1]).toBe('d,full,4,4,0.300000,0.500000,2,10,1.50000,,10,1.25000,,,,,,,');
+    expect(csv[1]).toBe('d,full,4,4,0.300000,0.500000,2,10,1.50000,,,,,10,1.25000,,,,,,,');
     expect(csv[2]).toContain(',0.250000,');
   });
 
@@ -116,10 +116,10 @@ describe('resultsToCsv', () => {
   it('quotes a cell holding a comma or quote, and keeps its header without rows', () => {
     const odd = { ...row('full', 4, 0.3), dataset: 'a,"b"' };
     expect(resultsToCsv([odd]).split('\n')[1]).toBe(
-      '"a,""b""",full,4,4,0.300000,0.500000,2,10,1.50000,,10,1.25000,,,,,,,',
+      '"a,""b""",full,4,4,0.300000,0.500000,2,10,1.50000,,,,,10,1.25000,,,,,,,',
     );
     expect(resultsToCsv([])).toBe(
-      'dataset,method,queryLayers,passageLayers,latencyMsBatch1,latencyMsBatch32,speedup,recovery,trainSteps,computeSeconds,' +
+      'dataset,method,queryLayers,passageLayers,latencyMsBatch1,latencyMsBatch32,speedup,speedupInt8,latencyMsTfjsBatch1,latencyMsInt8Batch1,recovery,trainSteps,computeSeconds,' +
         'comparisonAgainst,comparisonAgainstQueryLayers,comparisonMetric,comparisonDelta,comparisonPValue,comparisonTest,comparisonQueries\n',
     );
   });
@@ -134,6 +134,6 @@ describe('resultsToCsv', () => {
     const lines = resultsToCsv([bm25, row('full', 4, 0.3)])
       .trim()
       .split('\n');
-    expect(lines[1]).toBe('d,bm25,0,4,0.200000,,,,,,10,1.25000,,,,,,,');
+    expect(lines[1]).toBe('d,bm25,0,4,0.200000,,,,,,,,,10,1.25000,,,,,,,');
   });
 });

