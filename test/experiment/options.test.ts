@@ -42,7 +42,7 @@ describe('grid presets', () => {
       'GridOptions.queryDepths: 0 must be an integer in 1…3 (the full model has 4 layers)',
     );
     expect(() => gridOptions('tiny' as 'quick')).toThrow(
-      'unknown grid preset "tiny"; allowed: quick, full',
+      'unknown grid preset "tiny"; allowed: quick, standard, full',
     );
   });
 });
