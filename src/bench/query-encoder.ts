@@ -17,9 +17,8 @@ import {
   encoderFlops,
   layerMap,
   pruneLayers,
-  type BertConfig,
-  type Encoder,
 } from '../model/index.js';
+import type { BertConfig, Encoder } from '../model/index.js';
 import { createEncoderEngine, OrtEncoderSession, type EncoderEngine } from '../serve/index.js';
 import type { EncodedBatch } from '../text/index.js';
 import { nameList } from '../util/names.js';

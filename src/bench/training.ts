@@ -8,23 +8,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { activeBackend } from '../backend/index.js';
-import { BERT_BASE, type BertConfig, type Pooling } from '../model/index.js';
-import { timeTrainingSteps } from '../train/index.js';
+import { BERT_BASE } from '../model/index.js';
+import { timeTrainingSteps, type StepShape } from '../train/index.js';
 
-export interface TrainingShape {
+/**
+ * A benchmarked shape: the step's shape (train/step-timing.ts) and the preset it stands for.
+ * BERT-base rows are tied (one shared encoder): untied (2 × 110M weights + AdamW state) it
+ * overflows wasm's 4 GiB heap; tied, 2 queries a step fit (the heap reaches 3.3-3.7 GiB).
+ */
+export interface TrainingShape extends StepShape {
   readonly preset: 'quick' | 'bert-base';
-  readonly config: BertConfig;
-  readonly batch: number;
-  readonly nHard: number;
-  readonly qLen: number;
-  readonly pLen: number;
-  /** Default 'cls'. */
-  readonly pooling?: Pooling;
-  /**
-   * One shared encoder: BERT-base untied (2 × 110M weights + AdamW state) overflows wasm's
-   * 4 GiB heap; tied, 2 queries a step fit (the heap reaches 3.3-3.7 GiB).
-   */
-  readonly tied?: boolean;
 }
 
 export interface TrainingBench {
