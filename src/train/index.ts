@@ -62,7 +62,6 @@ export {
   resolveTrainOptions,
   type ResolvedTrainOptions,
   type TrainOptions,
-  type TrainSettings,
 } from './options.js';
 export { optionChecks, checkPositive, type OptionChecks } from './option-checks.js';
 // The checkpoint functions are the trainer's (its checkpointDir option); the folder name and

@@ -56,11 +56,13 @@ async function uninterrupted(
   });
   let r: Awaited<ReturnType<typeof trainDualEncoder>> | undefined;
   const renames = await countRenames(async () => {
-    r = await trainDualEncoder(dual, tokenizer, dataset, {
-      ...TINY_TRAIN,
-      checkpointDir: join(dir, 'ckpt'),
-      progress: silentProgress,
-    });
+    r = await trainDualEncoder(
+      dual,
+      tokenizer,
+      dataset,
+      { ...TINY_TRAIN, checkpointDir: join(dir, 'ckpt') },
+      { progress: silentProgress },
+    );
     await saveDualEncoder(join(dir, 'out', 'model'), dual, tokenizer);
   });
   const expected = {

@@ -73,8 +73,7 @@ it('a run killed with SIGKILL mid-way resumes to the same weights and losses as 
     passageLayers: 2,
     seed: 3,
   });
-  const straight = await trainDualEncoder(dual, tokenizer, dataset, {
-    ...TINY_TRAIN,
+  const straight = await trainDualEncoder(dual, tokenizer, dataset, TINY_TRAIN, {
     progress: silentProgress,
   });
   expect(result.losses).toEqual(straight.history.map((h) => h.loss));

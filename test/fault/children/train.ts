@@ -37,8 +37,9 @@ const result = await trainDualEncoder(
   dual,
   tokenizer,
   dataset,
-  { ...TINY_TRAIN, checkpointDir, progress: silentProgress },
+  { ...TINY_TRAIN, checkpointDir },
   {
+    progress: silentProgress,
     onStep: () => {
       if (sleepMs > 0) Atomics.wait(pause, 0, 0, sleepMs); // a slow step, synchronously
     },
