@@ -76,12 +76,12 @@ const result = await trainDualEncoder(
     steps,
     warmupSteps: Math.min(TINY_TRAIN.warmupSteps, steps),
     logEvery: steps,
-    progress: silentProgress,
     ...(checkpointDir !== undefined
       ? { checkpointDir, checkpointEvery }
       : { checkpointEvery: steps + 1 }),
   },
   {
+    progress: silentProgress,
     onStep: (record) => {
       if (record.step % every === 0 || record.step === steps) samples.push(sample(record.step));
     },

@@ -193,11 +193,13 @@ scaleWordRows(
 const freezeWords = numberArg('freeze-words', 0) === 1;
 if (freezeWords) freezeWordRows(dual);
 const untrained = denseMrr(dual, tokenizer, dataset, preset.train);
-const result = await trainDualEncoder(dual, tokenizer, dataset, {
-  ...preset.train,
-  progress: lineProgress(10_000),
-  logEvery: 20,
-});
+const result = await trainDualEncoder(
+  dual,
+  tokenizer,
+  dataset,
+  { ...preset.train, logEvery: 20 },
+  { progress: lineProgress(10_000) },
+);
 process.stdout.write(
   JSON.stringify({
     hidden,

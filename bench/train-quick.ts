@@ -54,12 +54,13 @@ if (process.argv.includes('--no-train')) {
   process.stdout.write(JSON.stringify({ bm25, untrained }) + '\n');
   process.exit(0);
 }
-const result = await trainDualEncoder(dual, tokenizer, dataset, {
-  ...preset.train,
-  ...trainOptions,
-  progress: lineProgress(10_000),
-  logEvery: 20,
-});
+const result = await trainDualEncoder(
+  dual,
+  tokenizer,
+  dataset,
+  { ...preset.train, ...trainOptions, logEvery: 20 },
+  { progress: lineProgress(10_000) },
+);
 const trained = denseMrr(dual, tokenizer, dataset, preset.train);
 const losses = result.history.map((h) => h.loss);
 const avg = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);

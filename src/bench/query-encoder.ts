@@ -17,18 +17,14 @@ import {
   encoderFlops,
   layerMap,
   pruneLayers,
-  type BertConfig,
-  type Encoder,
 } from '../model/index.js';
+import type { BertConfig, Encoder } from '../model/index.js';
 import { createEncoderEngine, OrtEncoderSession, type EncoderEngine } from '../serve/index.js';
 import type { EncodedBatch } from '../text/index.js';
+import { nameList } from '../util/names.js';
 
-export type QueryEncoderPath = 'tfjs' | 'onnxruntime' | 'onnxruntime-int8';
-export const QUERY_ENCODER_PATHS: readonly QueryEncoderPath[] = Object.freeze([
-  'tfjs',
-  'onnxruntime',
-  'onnxruntime-int8',
-]);
+export const QUERY_ENCODER_PATHS = nameList('tfjs', 'onnxruntime', 'onnxruntime-int8');
+export type QueryEncoderPath = (typeof QUERY_ENCODER_PATHS)[number];
 
 export interface QueryEncoderBench {
   readonly path: string;

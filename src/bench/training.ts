@@ -8,37 +8,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { activeBackend } from '../backend/index.js';
-import {
-  BERT_BASE,
-  encoderFlops,
-  type BertConfig,
-  type Pooling,
-  type TokenBatch,
-} from '../model/index.js';
-import {
-  AdamW,
-  clipCoefficient,
-  contrastiveGradients,
-  createDualEncoder,
-  disposeDualEncoder,
-  dualParameters,
-  globalNorm,
-} from '../train/index.js';
+import { BERT_BASE } from '../model/index.js';
+import { timeTrainingSteps, type StepShape } from '../train/index.js';
 
-export interface TrainingShape {
+/**
+ * A benchmarked shape: the step's shape (train/step-timing.ts) and the preset it stands for.
+ * BERT-base rows are tied (one shared encoder): untied (2 × 110M weights + AdamW state) it
+ * overflows wasm's 4 GiB heap; tied, 2 queries a step fit (the heap reaches 3.3-3.7 GiB).
+ */
+export interface TrainingShape extends StepShape {
   readonly preset: 'quick' | 'bert-base';
-  readonly config: BertConfig;
-  readonly batch: number;
-  readonly nHard: number;
-  readonly qLen: number;
-  readonly pLen: number;
-  /** Default 'cls'. */
-  readonly pooling?: Pooling;
-  /**
-   * One shared encoder: BERT-base untied (2 × 110M weights + AdamW state) overflows wasm's
-   * 4 GiB heap; tied, 2 queries a step fit (the heap reaches 3.3-3.7 GiB).
-   */
-  readonly tied?: boolean;
 }
 
 export interface TrainingBench {
@@ -89,61 +68,22 @@ export const TRAINING_SHAPES: readonly TrainingShape[] = Object.freeze([
   },
 ]);
 
-function tokenBatch(rows: number, len: number, vocab: number): TokenBatch {
-  const ids = tf.randomUniform([rows, len], 5, vocab, 'int32', 5) as tf.Tensor2D;
-  return { inputIds: ids, attentionMask: tf.onesLike(ids) as tf.Tensor2D };
-}
-
 /** Median time of `steps` training steps (after one warm-up step) for `shape`. */
 export function benchTraining(shape: TrainingShape, steps = 3): TrainingBench {
-  const dual = createDualEncoder({ config: shape.config, seed: 1, tied: shape.tied ?? false });
-  const params = dualParameters(dual);
-  const optimizer = new AdamW(params, { weightDecay: 0.01 });
-  const nP = shape.batch * (1 + shape.nHard);
-  const q = tokenBatch(shape.batch, shape.qLen, shape.config.vocabSize);
-  const p = tokenBatch(nP, shape.pLen, shape.config.vocabSize);
-  const step = (): void => {
-    const { grads } = contrastiveGradients(dual, q, p, params, {
-      pooling: shape.pooling ?? 'cls',
-      nHard: shape.nHard,
-    });
-    // As the trainer: the clip factor scales the update, no clipped copies are made.
-    optimizer.applyGradients(grads, 1e-4, clipCoefficient(globalNorm(grads), 1));
-    tf.dispose([...grads.values()]);
+  const { medianSeconds: median, flops, tokens } = timeTrainingSteps(shape, steps);
+  const backend = activeBackend();
+  return {
+    preset: shape.preset,
+    framework: 'kalelab',
+    backend: backend?.name ?? tf.getBackend(),
+    threads: backend?.threads ?? 1,
+    hidden: shape.config.hiddenSize,
+    layers: shape.config.numHiddenLayers,
+    batch: shape.batch,
+    tied: shape.tied ?? false,
+    secondsPerStep: Math.round(median * 1000) / 1000,
+    examplesPerSecond: Math.round((shape.batch / median) * 100) / 100,
+    tokensPerSecond: Math.round(tokens / median),
+    gflops: Math.round((flops / median / 1e9) * 100) / 100,
   };
-  try {
-    step();
-    const times: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const t0 = performance.now();
-      step();
-      times.push((performance.now() - t0) / 1000);
-    }
-    times.sort((a, b) => a - b);
-    const median = times[times.length >> 1]!;
-    const tokens = shape.batch * shape.qLen + nP * shape.pLen;
-    const flops =
-      3 *
-      (encoderFlops(shape.config, shape.batch, shape.qLen) +
-        encoderFlops(shape.config, nP, shape.pLen));
-    const backend = activeBackend();
-    return {
-      preset: shape.preset,
-      framework: 'kalelab',
-      backend: backend?.name ?? tf.getBackend(),
-      threads: backend?.threads ?? 1,
-      hidden: shape.config.hiddenSize,
-      layers: shape.config.numHiddenLayers,
-      batch: shape.batch,
-      tied: shape.tied ?? false,
-      secondsPerStep: Math.round(median * 1000) / 1000,
-      examplesPerSecond: Math.round((shape.batch / median) * 100) / 100,
-      tokensPerSecond: Math.round(tokens / median),
-      gflops: Math.round((flops / median / 1e9) * 100) / 100,
-    };
-  } finally {
-    tf.dispose([q.inputIds, q.attentionMask, p.inputIds, p.attentionMask]);
-    optimizer.dispose();
-    disposeDualEncoder(dual);
-  }
 }

@@ -9,16 +9,13 @@
 import { POOLINGS, type Pooling } from '../model/index.js';
 import { optionChecks } from '../train/index.js';
 import { ALIGNMENT_LOSS_NAMES, type AlignmentLossName } from './losses/index.js';
+import { nameList } from '../util/names.js';
 
-export type KaleObjective = 'reference' | 'plain';
-export const KALE_OBJECTIVES: readonly KaleObjective[] = Object.freeze(['reference', 'plain']);
+export const KALE_OBJECTIVES = nameList('reference', 'plain');
+export type KaleObjective = (typeof KALE_OBJECTIVES)[number];
 
-export type TeacherTargets = 'auto' | 'precompute' | 'per-batch';
-export const TEACHER_TARGETS: readonly TeacherTargets[] = Object.freeze([
-  'auto',
-  'precompute',
-  'per-batch',
-]);
+export const TEACHER_TARGETS = nameList('auto', 'precompute', 'per-batch');
+export type TeacherTargets = (typeof TEACHER_TARGETS)[number];
 
 export interface KaleOptions {
   /** Alignment loss: 'kl' (KALE), 'mse', 'cosine', 'kl+mse'. Default 'kl': the paper's method. */

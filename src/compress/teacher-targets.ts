@@ -6,6 +6,7 @@
  * With an inference engine (`TeacherEngine`: ONNX Runtime over a snapshot of the teacher)
  * the same batches go through the engine instead; its forward is asynchronous, so the
  * per-batch source fetches a step's rows ahead (`prefetch`) and `rows` hands them out.
+ * `chooseTargets` picks the source a run uses (KaleOptions.teacherTargets).
  *
  * It never writes to the teacher's variables.
  */
@@ -20,6 +21,7 @@ import {
   type Pooling,
 } from '../model/index.js';
 import type { EncodedBatch } from '../text/index.js';
+import type { ResolvedKaleOptions } from './options.js';
 
 /** What alignment needs from a tokenizer (a `WordPieceTokenizer` has it). */
 export interface QueryTokenizer {
@@ -69,6 +71,28 @@ function teacherBatch(
   return { embeddings, flops: encoderFlops(encoder.config, encoded.batchSize, encoded.seqLen) };
 }
 
+/** One batch of the teacher's pooled vectors on the host, [b·H], and its FLOPs. */
+type HostBatch = (
+  texts: readonly string[],
+) => Promise<{ values: Float32Array; flops: number }> | { values: Float32Array; flops: number };
+
+/** All of `queries`' targets in host memory, [N·H] row-major, `chunk` queries a batch. */
+async function precomputeWith(
+  queries: readonly string[],
+  H: number,
+  chunk: number,
+  batch: HostBatch,
+): Promise<TargetSource> {
+  const all = new Float32Array(queries.length * H); // [N, H]
+  let flops = 0;
+  for (let start = 0; start < queries.length; start += chunk) {
+    const part = await batch(queries.slice(start, start + chunk));
+    all.set(part.values, start * H);
+    flops += part.flops;
+  }
+  return { precomputed: true, flops: () => flops, rows: (indices) => gather(all, indices, H) };
+}
+
 /** All teacher embeddings in host memory, [N·H] row-major, computed in chunks of `chunk`. */
 export function precomputeTargets(
   teacher: Encoder,
@@ -77,26 +101,13 @@ export function precomputeTargets(
   maxLength: number,
   pooling: Pooling,
   chunk: number,
-): TargetSource {
-  const H = teacher.config.hiddenSize;
-  const all = new Float32Array(queries.length * H); // [N, H]
-  let flops = 0;
-  for (let start = 0; start < queries.length; start += chunk) {
-    const texts = queries.slice(start, start + chunk);
+): Promise<TargetSource> {
+  return precomputeWith(queries, teacher.config.hiddenSize, chunk, (texts) => {
     const part = teacherBatch(teacher, tokenizer, texts, maxLength, pooling);
-    all.set(part.embeddings.dataSync() as Float32Array, start * H);
+    const values = part.embeddings.dataSync() as Float32Array; // [b·H]
     part.embeddings.dispose();
-    flops += part.flops;
-  }
-  return {
-    precomputed: true,
-    flops: () => flops,
-    rows(indices) {
-      const out = new Float32Array(indices.length * H); // [B, H]
-      indices.forEach((q, r) => out.set(all.subarray(q * H, (q + 1) * H), r * H));
-      return tf.tensor2d(out, [indices.length, H]);
-    },
-  };
+    return { values, flops: part.flops };
+  });
 }
 
 /** Teacher embeddings computed when asked, batch by batch. */
@@ -140,27 +151,16 @@ async function engineBatch(
 }
 
 /** precomputeTargets with the forward passes on `engine`. */
-export async function precomputeTargetsOn(
+export function precomputeTargetsOn(
   engine: TeacherEngine,
   tokenizer: QueryTokenizer,
   queries: readonly string[],
   maxLength: number,
   chunk: number,
 ): Promise<TargetSource> {
-  const H = engine.config.hiddenSize;
-  const all = new Float32Array(queries.length * H); // [N, H]
-  let flops = 0;
-  for (let start = 0; start < queries.length; start += chunk) {
-    const part = await engineBatch(
-      engine,
-      tokenizer,
-      queries.slice(start, start + chunk),
-      maxLength,
-    );
-    all.set(part.values, start * H);
-    flops += part.flops;
-  }
-  return { precomputed: true, flops: () => flops, rows: (indices) => gather(all, indices, H) };
+  return precomputeWith(queries, engine.config.hiddenSize, chunk, (texts) =>
+    engineBatch(engine, tokenizer, texts, maxLength),
+  );
 }
 
 /**
@@ -199,4 +199,32 @@ export function onDemandTargetsOn(
       return tf.tensor2d(values, [indices.length, H]);
     },
   };
+}
+
+/**
+ * The target source a run uses: precomputed when asked, or ('auto') when they fit in
+ * `precomputeLimitMiB` and the run covers an epoch; on `engine` when given, else tfjs.
+ */
+export async function chooseTargets(
+  teacher: Encoder,
+  tokenizer: QueryTokenizer,
+  queries: readonly string[],
+  o: ResolvedKaleOptions,
+  coversAnEpoch: boolean,
+  engine: TeacherEngine | undefined,
+): Promise<TargetSource> {
+  const mib = (queries.length * teacher.config.hiddenSize * 4) / 2 ** 20;
+  // Precomputing pays off when queries come back; a run shorter than an epoch visits each
+  // at most once, so per batch computes only the teacher targets it uses.
+  const precompute =
+    o.teacherTargets === 'precompute' ||
+    (o.teacherTargets === 'auto' && mib <= o.precomputeLimitMiB && coversAnEpoch);
+  if (engine !== undefined) {
+    return precompute
+      ? precomputeTargetsOn(engine, tokenizer, queries, o.maxLength, o.batchSize)
+      : onDemandTargetsOn(engine, tokenizer, queries, o.maxLength);
+  }
+  return precompute
+    ? precomputeTargets(teacher, tokenizer, queries, o.maxLength, o.pooling, o.batchSize)
+    : onDemandTargets(teacher, tokenizer, queries, o.maxLength, o.pooling);
 }

@@ -13,18 +13,11 @@ import { DatasetFormatError } from './errors.js';
 import { readId, readString, readStringArray, type Where } from './fields.js';
 import { readJsonl } from './jsonl.js';
 import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from './options.js';
-import { readDatasetQrels } from './qrels.js';
 import { emptyRecord, isEmpty } from './records.js';
 import { LoadReportBuilder } from './report.js';
-import { buildSplit } from './split-build.js';
-import {
-  SPLIT_NAMES,
-  type Doc,
-  type Query,
-  type RetrievalDataset,
-  type Split,
-  type SplitName,
-} from './types.js';
+import { readSplit } from './split-build.js';
+import { SPLIT_NAMES } from './types.js';
+import type { Doc, Query, RetrievalDataset, Split, SplitName } from './types.js';
 
 export const BEIR_MAIN_METRIC = 'ndcg@10';
 
@@ -147,15 +140,10 @@ export async function loadBeir(dir: string, options: LoadOptions = {}): Promise<
   const queries = await readBeirQueries(queriesFile, report, opts);
   const splits: Partial<Record<SplitName, Split>> = {};
   const used = new Set<string>();
-  for (const split of splitNames) {
-    const qrels = await readDatasetQrels(qrelsFile(split), 'beir', {
-      report,
-      options: opts,
-      hasQuery: (id) => id in queries,
-      hasDoc: (id) => id in corpus,
-    });
-    splits[split] = buildSplit(qrelsFile(split), queries, qrels, report);
-    for (const id of Object.keys(qrels)) used.add(id);
+  for (const name of splitNames) {
+    const read = await readSplit(qrelsFile(name), 'beir', { queries, corpus }, report, opts);
+    splits[name] = read.split;
+    for (const id of read.qrelsQueries) used.add(id);
   }
   const unused = Object.keys(queries).length - used.size;
   if (unused > 0 && opts.splits === undefined) report.count('queries:no-qrels', unused);

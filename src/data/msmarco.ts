@@ -17,19 +17,12 @@ import type { ProgressSink } from '../util/index.js';
 import { chooseSplits, folderDataset, requireFile } from './beir.js';
 import { DatasetFormatError } from './errors.js';
 import { resolveLoadOptions, type LoadOptions } from './options.js';
-import { readDatasetQrels } from './qrels.js';
 import { emptyRecord } from './records.js';
 import { LoadReportBuilder } from './report.js';
-import { buildSplit } from './split-build.js';
+import { readSplit } from './split-build.js';
 import { readIdTextTsv, type TsvStats } from './tsv.js';
-import {
-  SPLIT_NAMES,
-  type Doc,
-  type Query,
-  type RetrievalDataset,
-  type Split,
-  type SplitName,
-} from './types.js';
+import { SPLIT_NAMES } from './types.js';
+import type { Doc, Query, RetrievalDataset, Split, SplitName } from './types.js';
 
 export const MSMARCO_MAIN_METRIC = 'mrr@10';
 
@@ -118,15 +111,10 @@ export async function loadMsmarco(
         queries[id] = { text };
       },
     );
-    const qrels = await readDatasetQrels(qrelsFile, 'trec', {
-      report,
-      options: opts,
-      hasQuery: (id) => id in queries,
-      hasDoc: (id) => id in corpus,
-    });
-    const unjudged = Object.keys(queries).length - Object.keys(qrels).length;
+    const read = await readSplit(qrelsFile, 'trec', { queries, corpus }, report, opts);
+    const unjudged = Object.keys(queries).length - read.qrelsQueries.length;
     if (unjudged > 0) report.count(`queries:no-qrels:${split}`, unjudged);
-    splits[split] = buildSplit(qrelsFile, queries, qrels, report);
+    splits[split] = read.split;
   }
   return folderDataset(dir, opts, report, { corpus, splits, mainMetric: MSMARCO_MAIN_METRIC });
 }

@@ -5,11 +5,16 @@
  * a "harmful" document in some TREC tracks) is left out of the split's queries and qrels
  * and counted in the report under `qrels:no-relevant`. An empty split is an error, naming
  * the qrels file.
+ *
+ * `readSplit` is the folder loaders' step: read a split's qrels file (ids checked against the
+ * queries and the corpus), then build the split.
  */
 import { DatasetFormatError } from './errors.js';
+import type { ResolvedLoadOptions } from './options.js';
+import { readDatasetQrels, type QrelsFormat } from './qrels.js';
 import { emptyRecord } from './records.js';
 import type { LoadReportBuilder } from './report.js';
-import type { HardNegatives, Qrels, Queries, Query, Split } from './types.js';
+import type { Corpus, HardNegatives, Qrels, Queries, Query, Split } from './types.js';
 
 /** The smallest grade that makes a document relevant (as eval/judged.ts). */
 const RELEVANT = 1;
@@ -49,4 +54,25 @@ export function buildSplit(
   return hardNegatives
     ? { queries: splitQueries, qrels: splitQrels, hardNegatives }
     : { queries: splitQueries, qrels: splitQrels };
+}
+
+/**
+ * The split whose judgements are in `qrelsFile` (BEIR or TREC layout), and the query ids
+ * its qrels name (judged or not), for the loaders' count of queries without qrels.
+ */
+export async function readSplit(
+  qrelsFile: string,
+  format: QrelsFormat,
+  data: { readonly queries: Queries; readonly corpus: Corpus },
+  report: LoadReportBuilder,
+  options: ResolvedLoadOptions,
+): Promise<{ split: Split; qrelsQueries: readonly string[] }> {
+  const qrels = await readDatasetQrels(qrelsFile, format, {
+    report,
+    options,
+    hasQuery: (id) => id in data.queries,
+    hasDoc: (id) => id in data.corpus,
+  });
+  const split = buildSplit(qrelsFile, data.queries, qrels, report);
+  return { split, qrelsQueries: Object.keys(qrels) };
 }

@@ -18,7 +18,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { RetrievalDataset } from '../data/types.js';
 import type { BackendName } from '../backend/index.js';
 import type { BertConfig, Pooling } from '../model/index.js';
-import type { StepRecord, TrainSettings, WordEmbeddingInit } from '../train/index.js';
+import type { StepRecord, TrainOptions, WordEmbeddingInit } from '../train/index.js';
 import type { ProgressEvent, ProgressSink } from '../util/index.js';
 import type { ArtifactRef } from './cache.js';
 
@@ -42,7 +42,7 @@ export interface BackgroundRequest {
   readonly config: BertConfig;
   readonly seed: number;
   /** Training options, plain data (progress and signal stay on this side). */
-  readonly train: TrainSettings;
+  readonly train: TrainOptions;
   /** A Hugging Face checkpoint the models start from. */
   readonly init?: string;
   /** Pretrained word-embedding rows for from-scratch models. */

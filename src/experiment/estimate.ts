@@ -10,18 +10,9 @@
  * overlaps some of it, and BM25, file writes and latency timing are left out, so it is
  * a rough guide (the walkthrough says so), not a promise.
  */
-import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_KALE_OPTIONS } from '../compress/index.js';
-import { encoderFlops, type BertConfig, type TokenBatch } from '../model/index.js';
-import {
-  AdamW,
-  clipCoefficient,
-  contrastiveGradients,
-  createDualEncoder,
-  disposeDualEncoder,
-  dualParameters,
-  globalNorm,
-} from '../train/index.js';
+import { encoderFlops, type BertConfig } from '../model/index.js';
+import { resolveTrainOptions, timeTrainingSteps } from '../train/index.js';
 import type { GridOptions } from './options.js';
 import type { GridPlan } from './plan.js';
 
@@ -68,16 +59,16 @@ export function plannedWork(
   grid: Pick<GridOptions, 'model' | 'train' | 'kale' | 'maxEvalQueries'>,
   size: WorkloadSize,
 ): WorkItem[] {
-  const t = grid.train;
-  const batch = t.batchSize ?? 32;
-  const accumulation = t.gradientAccumulation ?? 1;
-  const nHard = t.nHard ?? 1;
-  const qLen = Math.min(size.queryTokens, t.qMaxLen ?? size.queryTokens);
-  const pLen = Math.min(size.docTokens, t.pMaxLen ?? size.docTokens);
+  const t = resolveTrainOptions(grid.train);
+  const batch = t.batchSize;
+  const accumulation = t.gradientAccumulation;
+  const nHard = t.nHard;
+  const qLen = Math.min(size.queryTokens, t.qMaxLen);
+  const pLen = Math.min(size.docTokens, t.pMaxLen);
   // As trainer.ts's plannedSteps: explicit steps, else whole batches per epoch, whole
   // optimiser steps of them.
   const perEpoch = Math.floor(Math.floor(size.trainQueries / batch) / accumulation);
-  const trainSteps = t.steps ?? Math.max(1, Math.round(perEpoch * (t.epochs ?? 1)));
+  const trainSteps = t.steps ?? Math.max(1, Math.round(perEpoch * t.epochs));
   const depth = new Map(plan.models.map((m) => [m.name, m]));
   const items: WorkItem[] = plan.models.map((m) => ({
     kind: 'train',
@@ -159,11 +150,6 @@ export function estimateSeconds(work: readonly WorkItem[], secondsPerFlop: numbe
   });
 }
 
-function randomTokens(rows: number, len: number, vocab: number, seed: number): TokenBatch {
-  const ids = tf.randomUniform([rows, len], 5, vocab, 'int32', seed) as tf.Tensor2D; // [rows, len]
-  return { inputIds: ids, attentionMask: tf.onesLike(ids) as tf.Tensor2D };
-}
-
 /**
  * Seconds per FLOP of `steps` real training steps (after one warm-up) of the grid's full
  * model on the active backend: forward and backward of both encoders, contrastive loss,
@@ -175,36 +161,17 @@ export function measureSecondsPerFlop(
   lengths: { readonly queryTokens: number; readonly docTokens: number },
   steps = 2,
 ): number {
-  const config: BertConfig = { ...grid.model, vocabSize: grid.vocabSize };
-  const batch = grid.train.batchSize ?? 32;
-  const nHard = grid.train.nHard ?? 1;
-  const dual = createDualEncoder({ config, seed: 1 });
-  const params = dualParameters(dual);
-  const optimizer = new AdamW(params, { weightDecay: 0.01 });
-  const q = randomTokens(batch, lengths.queryTokens, config.vocabSize, 1); // [B, Lq]
-  const p = randomTokens(batch * (1 + nHard), lengths.docTokens, config.vocabSize, 2); // [B(1+n), Lp]
-  const step = (): void => {
-    const { grads } = contrastiveGradients(dual, q, p, params, { pooling: 'mean', nHard });
-    optimizer.applyGradients(grads, 1e-4, clipCoefficient(globalNorm(grads), 1));
-    tf.dispose([...grads.values()]);
-  };
-  try {
-    step();
-    const times: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const t0 = performance.now();
-      step();
-      times.push((performance.now() - t0) / 1000);
-    }
-    times.sort((a, b) => a - b);
-    const flops =
-      3 *
-      (encoderFlops(config, batch, lengths.queryTokens) +
-        encoderFlops(config, batch * (1 + nHard), lengths.docTokens));
-    return times[times.length >> 1]! / flops;
-  } finally {
-    tf.dispose([q.inputIds, q.attentionMask, p.inputIds, p.attentionMask]);
-    optimizer.dispose();
-    disposeDualEncoder(dual);
-  }
+  const t = resolveTrainOptions(grid.train);
+  const timing = timeTrainingSteps(
+    {
+      config: { ...grid.model, vocabSize: grid.vocabSize },
+      batch: t.batchSize,
+      nHard: t.nHard,
+      qLen: lengths.queryTokens,
+      pLen: lengths.docTokens,
+      pooling: t.pooling,
+    },
+    steps,
+  );
+  return timing.medianSeconds / timing.flops;
 }

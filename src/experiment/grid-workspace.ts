@@ -238,11 +238,7 @@ function modelLoader(
       },
       tokenizer,
       dataset,
-      {
-        ...options.train,
-        progress: hooks.progress,
-        ...(hooks.signal ? { signal: hooks.signal } : {}),
-      },
+      options.train,
       hooks,
     );
   };

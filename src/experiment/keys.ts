@@ -51,8 +51,6 @@ export function encodeSettings(train: TrainOptions): EncodeSettings {
 /** The training options that change a model's weights, defaults filled in. */
 export function trainContent(train: TrainOptions): Record<string, unknown> {
   const {
-    progress: _progress,
-    signal: _signal,
     checkpointDir: _dir,
     checkpointEvery: _every,
     resume: _resume,

@@ -36,7 +36,7 @@ import {
   type TrainOptions,
 } from '../train/index.js';
 import { createEncoderEngine } from '../serve/index.js';
-import { writeJsonAtomic } from '../util/index.js';
+import { writeJsonAtomic, type ProgressSink } from '../util/index.js';
 import { isSealed, readJson, seal, type ArtifactRef } from './cache.js';
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
@@ -63,6 +63,10 @@ export interface TrainedDual {
 }
 
 export interface ModelHooks {
+  /** Progress of training (TrainHooks.progress). Default: train's defaultProgress(). */
+  readonly progress?: ProgressSink;
+  /** Stops training at the next step boundary (a checkpoint is kept). */
+  readonly signal?: AbortSignal;
   readonly onTrainStep?: (model: string, record: StepRecord) => void;
   readonly onAlignStep?: (model: string, info: AlignStepInfo) => void;
 }
@@ -113,7 +117,11 @@ export async function ensureDual(
       checkpointDir: ref.checkpoint,
       checkpointEvery: train.checkpointEvery ?? GRID_CHECKPOINT_EVERY,
     },
-    { onStep: (record) => void hooks.onTrainStep?.(ref.name, record) },
+    {
+      onStep: (record) => void hooks.onTrainStep?.(ref.name, record),
+      ...(hooks.progress ? { progress: hooks.progress } : {}),
+      ...(hooks.signal ? { signal: hooks.signal } : {}),
+    },
   );
   const compute: ComputeRecord = {
     steps: result.steps,

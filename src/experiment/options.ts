@@ -9,7 +9,7 @@
  * (MODEL_SHAPES, TRAIN_SCHEDULES); the presets here refer to them.
  */
 import type { BertConfig } from '../model/index.js';
-import { MODEL_SHAPES, TRAIN_SCHEDULES, type TrainSettings } from '../train/index.js';
+import { MODEL_SHAPES, TRAIN_SCHEDULES, type TrainOptions } from '../train/index.js';
 import type { AlignmentLossName, KaleOptions } from '../compress/index.js';
 import type { EngineName } from '../serve/index.js';
 import { checkQueryDepths } from './plan.js';
@@ -37,7 +37,7 @@ export interface GridOptions {
   /** Train the DistilBERT-like reference: a symmetric model of half the depth. */
   readonly halfDepth: boolean;
   /** Dual-encoder training (every trained model uses it, so they are comparable). */
-  readonly train: TrainSettings;
+  readonly train: TrainOptions;
   /** KALE and the other alignments (loss is set per row). */
   readonly kale: KaleOptions;
   /** Evaluate on at most this many test queries (null: all). */

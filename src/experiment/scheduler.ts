@@ -10,7 +10,7 @@
 import type { RetrievalDataset } from '../data/types.js';
 import { activeBackend } from '../backend/index.js';
 import type { BertConfig } from '../model/index.js';
-import type { TrainSettings, WordEmbeddingInit } from '../train/index.js';
+import type { TrainOptions, WordEmbeddingInit } from '../train/index.js';
 import { trainInBackground, type BackgroundHooks, type BackgroundJob } from './background.js';
 import { isSealed } from './cache.js';
 import type { EncodeSettings, GridKeys } from './keys.js';
@@ -37,7 +37,7 @@ export interface TrainAheadSpec {
   readonly config: BertConfig;
   readonly seed: number;
   /** Training options: plain data (callbacks cannot cross to the worker). */
-  readonly train: TrainSettings;
+  readonly train: TrainOptions;
   readonly encode: EncodeSettings;
   /** The grid's resolved inference engine: the worker encodes indexes only on tfjs. */
   readonly engine: 'onnxruntime' | 'tfjs';

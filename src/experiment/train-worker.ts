@@ -60,8 +60,11 @@ for (let job = await nextJob(); job !== undefined; job = await nextJob()) {
       },
       tokenizer,
       dataset,
-      { ...request.train, progress: progressOf(job.name) },
-      { onTrainStep: (model, record) => post({ type: 'step', model, record }) },
+      request.train,
+      {
+        progress: progressOf(job.name),
+        onTrainStep: (model, record) => post({ type: 'step', model, record }),
+      },
     );
     if (request.index && job.index) {
       await passageIndex(job.index, trained.dual.passage, tokenizer, dataset, {

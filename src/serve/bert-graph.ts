@@ -35,53 +35,50 @@ function values(encoder: Encoder, name: string): { data: Float32Array; dims: num
   return { data: v.dataSync() as Float32Array, dims: v.shape };
 }
 
-function weight(g: GraphBuilder, encoder: Encoder, name: string): string {
-  const { data, dims } = values(encoder, name);
-  return g.float(name, data, dims);
+/** The graph being built and the encoder whose weights it reads. */
+interface Build {
+  readonly g: GraphBuilder;
+  readonly encoder: Encoder;
 }
 
-function linear(
-  g: GraphBuilder,
-  encoder: Encoder,
-  x: string,
-  prefix: string,
-  hint: string,
-): string {
-  const y = g.op('MatMul', [x, weight(g, encoder, `${prefix}.weight`)], `${hint}_mm`); // [B, S, out]
-  return g.op('Add', [y, weight(g, encoder, `${prefix}.bias`)], hint); // [B, S, out]
+/** Weight `name` as an initializer of the graph; returns its name. */
+function weight(b: Build, name: string): string {
+  const { data, dims } = values(b.encoder, name);
+  return b.g.float(name, data, dims);
 }
 
-function layerNorm(
-  g: GraphBuilder,
-  encoder: Encoder,
-  x: string,
-  prefix: string,
-  hint: string,
-): string {
-  return g.op(
+function linear(b: Build, x: string, prefix: string, hint: string): string {
+  const { g } = b;
+  const y = g.op('MatMul', [x, weight(b, `${prefix}.weight`)], `${hint}_mm`); // [B, S, out]
+  return g.op('Add', [y, weight(b, `${prefix}.bias`)], hint); // [B, S, out]
+}
+
+function layerNorm(b: Build, x: string, prefix: string, hint: string): string {
+  return b.g.op(
     'LayerNormalization',
-    [x, weight(g, encoder, `${prefix}.weight`), weight(g, encoder, `${prefix}.bias`)],
+    [x, weight(b, `${prefix}.weight`), weight(b, `${prefix}.bias`)],
     hint,
-    [attr.int('axis', -1), attr.float('epsilon', encoder.config.layerNormEps)],
+    [attr.int('axis', -1), attr.float('epsilon', b.encoder.config.layerNormEps)],
   );
 }
 
-function embeddings(g: GraphBuilder, encoder: Encoder): string {
+function embeddings(b: Build): string {
+  const { g } = b;
   const words = g.op(
     'Gather',
-    [weight(g, encoder, 'embeddings.word_embeddings.weight'), 'input_ids'],
+    [weight(b, 'embeddings.word_embeddings.weight'), 'input_ids'],
     'emb_words',
   ); // [B, S, H]
   const types = g.op(
     'Gather',
-    [weight(g, encoder, 'embeddings.token_type_embeddings.weight'), 'token_type_ids'],
+    [weight(b, 'embeddings.token_type_embeddings.weight'), 'token_type_ids'],
     'emb_types',
   ); // [B, S, H]
   const seq = g.op('Shape', ['input_ids'], 'seq_len', [attr.int('start', 1), attr.int('end', 2)]); // [1]
   const positions = g.op(
     'Slice',
     [
-      weight(g, encoder, 'embeddings.position_embeddings.weight'),
+      weight(b, 'embeddings.position_embeddings.weight'),
       g.int64('zero', [0]),
       seq,
       g.int64('axis0', [0]),
@@ -89,7 +86,7 @@ function embeddings(g: GraphBuilder, encoder: Encoder): string {
     'emb_positions',
   ); // [S, H]
   const sum = g.op('Add', [g.op('Add', [words, types], 'emb_wt'), positions], 'emb_sum'); // [B, S, H]
-  return layerNorm(g, encoder, sum, 'embeddings.LayerNorm', 'emb_out'); // [B, S, H]
+  return layerNorm(b, sum, 'embeddings.LayerNorm', 'emb_out'); // [B, S, H]
 }
 
 /** attention_mask [B, S] → additive bias [B, 1, 1, S]: 0 on tokens, MASKED_SCORE on padding. */
@@ -101,13 +98,8 @@ function maskBias(g: GraphBuilder): { bias: string; maskFloat: string } {
   return { bias, maskFloat };
 }
 
-function selfAttention(
-  g: GraphBuilder,
-  encoder: Encoder,
-  layer: number,
-  x: string,
-  bias: string,
-): string {
+function selfAttention(b: Build, layer: number, x: string, bias: string): string {
+  const { g, encoder } = b;
   const { hiddenSize: H, numAttentionHeads: A } = encoder.config;
   const d = headSize(encoder.config);
   const p = (s: string): string => layerName(layer, s);
@@ -119,7 +111,7 @@ function selfAttention(
       [
         g.op(
           'Reshape',
-          [linear(g, encoder, x, p(`attention.self.${which}`), `${h}_${which}`), heads],
+          [linear(b, x, p(`attention.self.${which}`), `${h}_${which}`), heads],
           `${h}_${which}_heads`,
         ),
       ],
@@ -142,7 +134,7 @@ function selfAttention(
     ],
     `${h}_merged`,
   ); // [B, S, H]
-  return linear(g, encoder, merged, p('attention.output.dense'), `${h}_attn_out`); // [B, S, H]
+  return linear(b, merged, p('attention.output.dense'), `${h}_attn_out`); // [B, S, H]
 }
 
 /** GELU(x) = x · ½ · (1 + erf(x / √2)), exact, in the order PyTorch exports it. */
@@ -157,32 +149,20 @@ function gelu(g: GraphBuilder, x: string, h: string): string {
   return g.op('Mul', [xTimes, g.scalar(`${h}_gelu_half`, 0.5)], `${h}_gelu`);
 }
 
-function transformerLayer(
-  g: GraphBuilder,
-  encoder: Encoder,
-  layer: number,
-  x: string,
-  bias: string,
-): string {
+function transformerLayer(b: Build, layer: number, x: string, bias: string): string {
+  const { g } = b;
   const p = (s: string): string => layerName(layer, s);
   const h = `l${layer}`;
-  const attended = selfAttention(g, encoder, layer, x, bias); // [B, S, H]
+  const attended = selfAttention(b, layer, x, bias); // [B, S, H]
   const a = layerNorm(
-    g,
-    encoder,
+    b,
     g.op('Add', [attended, x], `${h}_res1`),
     p('attention.output.LayerNorm'),
     `${h}_ln1`,
   );
-  const inner = gelu(g, linear(g, encoder, a, p('intermediate.dense'), `${h}_inter`), h); // [B, S, I]
-  const out = linear(g, encoder, inner, p('output.dense'), `${h}_ffn_out`); // [B, S, H]
-  return layerNorm(
-    g,
-    encoder,
-    g.op('Add', [out, a], `${h}_res2`),
-    p('output.LayerNorm'),
-    `${h}_ln2`,
-  );
+  const inner = gelu(g, linear(b, a, p('intermediate.dense'), `${h}_inter`), h); // [B, S, I]
+  const out = linear(b, inner, p('output.dense'), `${h}_ffn_out`); // [B, S, H]
+  return layerNorm(b, g.op('Add', [out, a], `${h}_res2`), p('output.LayerNorm'), `${h}_ln2`);
 }
 
 function pool(
@@ -226,9 +206,10 @@ export function buildBertGraph(encoder: Encoder, options: BertGraphOptions): Gra
   const { hiddenSize: H, numHiddenLayers } = encoder.config;
   const g = new GraphBuilder('kalelab_bert');
   for (const name of INPUT_NAMES) g.input(name, DataType.INT64, ['batch', 'sequence']);
+  const build: Build = { g, encoder };
   const { bias, maskFloat } = maskBias(g);
-  let x = embeddings(g, encoder); // [B, S, H]
-  for (let l = 0; l < numHiddenLayers; l++) x = transformerLayer(g, encoder, l, x, bias);
+  let x = embeddings(build); // [B, S, H]
+  for (let l = 0; l < numHiddenLayers; l++) x = transformerLayer(build, l, x, bias);
   const hidden = g.op('Identity', [x], 'last_hidden_state'); // [B, S, H]
   const pooled = pool(g, hidden, maskFloat, options); // [B, H]
   g.output(hidden, DataType.FLOAT, ['batch', 'sequence', H]);

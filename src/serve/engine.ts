@@ -19,15 +19,14 @@ import type { Encoder, Pooling } from '../model/weights.js';
 import type { EncodedBatch, WordPieceTokenizer } from '../text/index.js';
 import { onnxModelBytes, type Precision } from './model-bytes.js';
 import { ortAvailable, OrtEncoderSession, type OrtEngineOptions } from './ort-engine.js';
+import { isOneOf, nameList, unknownName } from '../util/names.js';
 
-export type EngineName = 'auto' | 'onnxruntime' | 'tfjs';
-export const ENGINES: readonly EngineName[] = Object.freeze(['auto', 'onnxruntime', 'tfjs']);
+export const ENGINES = nameList('auto', 'onnxruntime', 'tfjs');
+export type EngineName = (typeof ENGINES)[number];
 
 /** The engine 'auto' resolves to here: 'onnxruntime' when onnxruntime-node loads. */
 export async function resolveEngine(engine: EngineName = 'auto'): Promise<'onnxruntime' | 'tfjs'> {
-  if (!ENGINES.includes(engine)) {
-    throw new Error(`unknown engine "${String(engine)}"; allowed: ${ENGINES.join(', ')}`);
-  }
+  if (!isOneOf(ENGINES, engine)) throw unknownName('engine', String(engine), ENGINES);
   if (engine !== 'auto') return engine;
   return (await ortAvailable()) ? 'onnxruntime' : 'tfjs';
 }

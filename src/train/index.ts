@@ -56,12 +56,12 @@ export {
   type StepOptions,
   type StepResult,
 } from './step.js';
+export { timeTrainingSteps, type StepShape, type StepTiming } from './step-timing.js';
 export {
   DEFAULT_TRAIN_OPTIONS,
   resolveTrainOptions,
   type ResolvedTrainOptions,
   type TrainOptions,
-  type TrainSettings,
 } from './options.js';
 export { optionChecks, checkPositive, type OptionChecks } from './option-checks.js';
 // The checkpoint functions are the trainer's (its checkpointDir option); the folder name and

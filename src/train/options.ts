@@ -4,12 +4,14 @@
  * 1 positive + 1 hard negative per query, q_max_len 32, p_max_len 156, lr 1e-5, untied);
  * the presets (presets.ts) override what a from-scratch small model on 2 cores needs.
  *
+ * Options are plain data (no callbacks), so presets and grids store, compare, hash and send
+ * them to a worker thread; progress, the abort signal and step callbacks are `TrainHooks`.
+ *
  * It does not run anything; `resolveTrainOptions` validates and fills defaults.
  */
 import { SPLIT_NAMES, type HardNegatives, type SplitName } from '../data/types.js';
 import { POOLINGS, type Pooling } from '../model/index.js';
 import { optionChecks } from './option-checks.js';
-import { defaultProgress, type ProgressSink } from '../util/index.js';
 import type { NegativeSource } from './batches.js';
 import type { Similarity } from './contrastive-loss.js';
 
@@ -62,29 +64,16 @@ export interface TrainOptions {
   readonly checkpointDir?: string;
   /** Continue from the checkpoint in checkpointDir if there is one. Default true. */
   readonly resume?: boolean;
-  /** Progress sink (bar on a terminal, lines elsewhere). Default defaultProgress(). */
-  readonly progress?: ProgressSink;
   /** Report progress every N optimiser steps. Default 10. */
   readonly logEvery?: number;
-  /** Stops the run at the next step boundary (a checkpoint is written first, if configured). */
-  readonly signal?: AbortSignal;
   /** AdamW β₁, β₂. Default [0.9, 0.999]. */
   readonly betas?: readonly [number, number];
   /** AdamW ε. Default 1e-8. */
   readonly eps?: number;
 }
 
-/**
- * The plain-data part of TrainOptions (no progress sink, no abort signal): what presets and
- * grids store, compare, hash and send to a worker thread. The callbacks are passed where a
- * run starts (GridHooks for the grid).
- */
-export type TrainSettings = Omit<TrainOptions, 'progress' | 'signal'>;
-
-type Resolved = Required<
-  Omit<TrainOptions, 'hardNegatives' | 'steps' | 'warmupSteps' | 'checkpointDir' | 'signal'>
-> &
-  Pick<TrainOptions, 'hardNegatives' | 'steps' | 'warmupSteps' | 'checkpointDir' | 'signal'>;
+type Optional = 'hardNegatives' | 'steps' | 'warmupSteps' | 'checkpointDir';
+type Resolved = Required<Omit<TrainOptions, Optional>> & Pick<TrainOptions, Optional>;
 export type ResolvedTrainOptions = Readonly<Resolved>;
 
 export const DEFAULT_TRAIN_OPTIONS = Object.freeze({
@@ -119,17 +108,22 @@ const KNOWN = new Set<string>([
   'steps',
   'warmupSteps',
   'checkpointDir',
-  'signal',
-  'progress',
 ]);
+
+/** Callbacks that were options once; they are TrainHooks fields (trainDualEncoder's 5th argument). */
+const HOOK_FIELDS = ['progress', 'signal', 'onStep', 'onCheckpoint'];
 
 const check = optionChecks('TrainOptions');
 
 /** Defaults filled in and every field checked; throws naming the field and the bad value. */
 export function resolveTrainOptions(options: TrainOptions = {}): ResolvedTrainOptions {
+  for (const field of HOOK_FIELDS) {
+    if (field in options)
+      check.fail(field, 'is a TrainHooks field (trainDualEncoder(..., options, hooks))', field);
+  }
   check.known(options, KNOWN);
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  const o = { ...DEFAULT_TRAIN_OPTIONS, progress: defaultProgress(), ...defined } as Resolved;
+  const o = { ...DEFAULT_TRAIN_OPTIONS, ...defined } as Resolved;
   const { int, num, oneOf } = check;
   int('batchSize', o.batchSize, 1);
   int('nHard', o.nHard, 0);

@@ -38,13 +38,10 @@ import { buildVocab } from '../text/index.js';
 import { passageText } from './batches.js';
 import { createDualEncoder, type DualEncoder } from './dual-encoder.js';
 import type { TrainOptions } from './options.js';
+import { nameList } from '../util/names.js';
 
-export type TrainPresetName = 'quick' | 'full' | 'bert-base';
-export const TRAIN_PRESET_NAMES: readonly TrainPresetName[] = Object.freeze([
-  'quick',
-  'full',
-  'bert-base',
-]);
+export const TRAIN_PRESET_NAMES = nameList('quick', 'full', 'bert-base');
+export type TrainPresetName = (typeof TRAIN_PRESET_NAMES)[number];
 
 export interface TrainPreset {
   readonly name: TrainPresetName;

@@ -8,7 +8,7 @@
  *   steps, at the end, and when stopped; a later call with the same options continues from
  *   it and gives the same losses and weights as an uninterrupted run.
  * - Observable: `hooks.onStep` sees each step's record and the history (notebooks plot it
- *   live) and may return 'stop'; progress goes to `options.progress` every `logEvery` steps.
+ *   live) and may return 'stop'; progress goes to `hooks.progress` every `logEvery` steps.
  * - Tidy: a step leaves tf.memory().numTensors unchanged. If the wasm heap (4 GiB) runs
  *   out mid-step, the error names the step, the micro-batch to shrink and the checkpoint.
  *
@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RetrievalDataset } from '../data/index.js';
 import type { WordPieceTokenizer } from '../text/index.js';
 import { explainHeapExhausted } from '../backend/index.js';
+import { defaultProgress, type ProgressSink } from '../util/index.js';
 import { BatchSampler } from './batches.js';
 import {
   findTrainCheckpoint,
@@ -43,7 +44,15 @@ import {
 import { learningRateAt, warmupStepsFromRatio } from './schedule.js';
 import { contrastiveStep } from './step.js';
 
+/**
+ * The callbacks of a training run (TrainOptions are plain data), as AlignHooks are for
+ * alignment.
+ */
 export interface TrainHooks {
+  /** Progress sink (bar on a terminal, lines elsewhere), every `logEvery` steps. Default defaultProgress(). */
+  readonly progress?: ProgressSink;
+  /** Stops the run at the next step boundary (a checkpoint is written first, if configured). */
+  readonly signal?: AbortSignal;
   /** After every optimiser step; return 'stop' to end the run (checkpointed if configured). */
   onStep?(record: StepRecord, history: readonly StepRecord[]): void | 'stop';
   /** After each checkpoint is written. */
@@ -90,6 +99,7 @@ export async function trainDualEncoder(
   hooks: TrainHooks = {},
 ): Promise<TrainResult> {
   const o = resolveTrainOptions(options);
+  const progress = hooks.progress ?? defaultProgress();
   const split = dataset.splits[o.split];
   if (!split) {
     throw new Error(
@@ -178,7 +188,7 @@ export async function trainDualEncoder(
     };
 
     while (step < totalSteps) {
-      if (o.signal?.aborted) {
+      if (hooks.signal?.aborted) {
         stopped = true;
         break;
       }
@@ -227,7 +237,7 @@ export async function trainDualEncoder(
       };
       history.push(record);
       if (step % o.logEvery === 0 || step === totalSteps) {
-        o.progress({
+        progress({
           label: 'train',
           done: step,
           total: totalSteps,

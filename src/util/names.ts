@@ -28,3 +28,14 @@ export function unknownName(
   const head = where === undefined ? '' : `${where}: `;
   return new Error(`${head}unknown ${what} "${given}"; allowed: ${allowed.join(', ')}`);
 }
+
+/** `given` as one of `allowed`, or the unknownName error (for options read as strings). */
+export function checkName<T extends string>(
+  what: string,
+  given: string,
+  allowed: readonly T[],
+  where?: string,
+): T {
+  if (!isOneOf(allowed, given)) throw unknownName(what, given, allowed, where);
+  return given;
+}

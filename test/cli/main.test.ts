@@ -60,6 +60,13 @@ describe('kalelab CLI', () => {
     await expect(
       program.parseAsync(['walkthrough', '--quick', '--engine', 'gpu'], { from: 'user' }),
     ).rejects.toThrow('--engine: unknown engine "gpu"; allowed: auto, onnxruntime, tfjs');
+    await expect(
+      buildProgram()
+        .exitOverride()
+        .parseAsync(['experiment', '--dataset', 'beir:nowhere', '--engine', 'GPU'], {
+          from: 'user',
+        }),
+    ).rejects.toThrow('--engine: unknown engine "GPU"; allowed: auto, onnxruntime, tfjs');
   });
 
   it('runs the quick walkthrough on wordnet-senses only, the full one on both tasks', () => {

@@ -16,12 +16,12 @@ describe('teacher targets', () => {
     await initBackend({ prefer: 'cpu', announce: false });
   });
 
-  it('precomputed rows equal per-batch rows and a direct embed, and leave nothing behind', () => {
+  it('precomputed rows equal per-batch rows and a direct embed, and leave nothing behind', async () => {
     const tokenizer = tinyTokenizer();
     const teacher = tinyTeacher(tokenizer);
     const queries = syntheticQueries(10);
     const tensors = tf.memory().numTensors;
-    const pre = precomputeTargets(teacher, tokenizer, queries, 32, 'cls', 4);
+    const pre = await precomputeTargets(teacher, tokenizer, queries, 32, 'cls', 4);
     const lazy = onDemandTargets(teacher, tokenizer, queries, 32, 'cls');
     const pick = [7, 0, 3, 3];
     const direct = tf.tidy(() => tf.gather(cls(teacher, tokenizer, queries), pick));
@@ -49,7 +49,7 @@ describe('teacher targets', () => {
     try {
       const tensors = tf.memory().numTensors;
       const pick = [7, 0, 3, 3];
-      const tfjsPre = precomputeTargets(teacher, tokenizer, queries, 32, 'cls', 4);
+      const tfjsPre = await precomputeTargets(teacher, tokenizer, queries, 32, 'cls', 4);
       const ortPre = await precomputeTargetsOn(onOrt, tokenizer, queries, 32, 4);
       const tfjsLazy = onDemandTargets(teacher, tokenizer, queries, 32, 'cls');
       const ortLazy = onDemandTargetsOn(onOrt, tokenizer, queries, 32);

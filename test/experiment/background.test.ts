@@ -119,7 +119,8 @@ describe('trainInBackground', () => {
         { config, queryLayers: 1, passageLayers: 2, seed: 7 },
         tokenizer,
         dataset,
-        { ...TINY_TRAIN, progress: silentProgress },
+        TINY_TRAIN,
+        { progress: silentProgress },
       );
       disposeDualEncoder(trained.dual);
       const a = await weightsOf(refs('asym-q1').model.dir);

@@ -4,7 +4,6 @@
  * ids shaped like Object.prototype members, BOMs, CRLFs and integer ids load correctly.
  */
 import { loadBeir } from '../../src/data/index.js';
-import type { RetrievalDataset } from '../../src/data/index.js';
 import {
   check,
   describeCases,
@@ -13,6 +12,7 @@ import {
   type FileSpec,
   type HostileCase,
 } from './corpus.js';
+import { asDataset, fileCases, loader } from './loader-cases.js';
 
 const HEADER = 'query-id\tcorpus-id\tscore\n';
 const DOC_LINES = [
@@ -23,14 +23,16 @@ const DOC_LINES = [
 const QUERY_LINES = ['{"_id":"q1","text":"first"}', '{"_id":"q2","text":"second"}'];
 const QRELS = HEADER + 'q1\td1\t1\nq2\td2\t1\n';
 
-function folder(files: Record<string, FileSpec> = {}): Record<string, FileSpec> {
-  return {
+const BEIR = loader(
+  {
     'corpus.jsonl': DOC_LINES.join('\n') + '\n',
     'queries.jsonl': QUERY_LINES.join('\n') + '\n',
     'qrels/test.tsv': QRELS,
-    ...files,
-  };
-}
+  },
+  loadBeir,
+);
+const { folder, run: load } = BEIR;
+const ds = asDataset;
 
 /** `lines` with line `at` (0-based) replaced by `text` (string or bytes). */
 function replaced(lines: readonly string[], at: number, text: string | Uint8Array): FileSpec {
@@ -38,12 +40,6 @@ function replaced(lines: readonly string[], at: number, text: string | Uint8Arra
   const after = '\n' + lines.slice(at + 1).join('\n') + '\n';
   return Buffer.concat([Buffer.from(before), Buffer.from(text), Buffer.from(after)]);
 }
-
-const load =
-  (options = {}) =>
-  (dir: string) =>
-    loadBeir(dir, options);
-const ds = (v: unknown): RetrievalDataset => v as RetrievalDataset;
 
 /** Bad lines of one file: an error by default, counted with badLines 'count'. */
 function badLineCases(
@@ -236,37 +232,12 @@ const protoCases: HostileCase[] = PROTO_IDS.map((id) => ({
   },
 }));
 
-const fileCases: HostileCase[] = [
-  {
-    name: 'no corpus.jsonl',
-    files: { 'queries.jsonl': QUERY_LINES.join('\n'), 'qrels/test.tsv': QRELS },
-    run: load(),
-    expect: { error: ['corpus.jsonl', 'not found'] },
-  },
-  {
-    name: 'no queries.jsonl',
-    files: { 'corpus.jsonl': DOC_LINES.join('\n'), 'qrels/test.tsv': QRELS },
-    run: load(),
-    expect: { error: ['queries.jsonl', 'not found'] },
-  },
-  {
-    name: 'corpus.jsonl is a folder',
-    files: folder({ 'corpus.jsonl': { folder: true } }),
-    run: load(),
-    expect: { error: ['corpus.jsonl'] },
-  },
-  {
-    name: 'qrels/test.tsv is a folder',
-    files: folder({ 'qrels/test.tsv': { folder: true } }),
-    run: load(),
-    expect: { error: ['test.tsv'] },
-  },
-  {
-    name: 'no qrels folder',
-    files: { 'corpus.jsonl': DOC_LINES.join('\n'), 'queries.jsonl': QUERY_LINES.join('\n') },
-    run: load(),
-    expect: { error: ['test.tsv', 'no split'] },
-  },
+const otherCases: HostileCase[] = [
+  ...fileCases(
+    BEIR,
+    { 'corpus.jsonl': null, 'queries.jsonl': null, 'qrels/test.tsv': ['test.tsv', 'no split'] },
+    { 'corpus.jsonl': null, 'qrels/test.tsv': null },
+  ),
   {
     name: 'a split that is not there',
     files: folder(),
@@ -337,5 +308,5 @@ describeCases('beir', [
   ...badLineCases('queries.jsonl', QUERY_LINES, 'queries:bad-line', queriesBad),
   ...qrelsCases,
   ...protoCases,
-  ...fileCases,
+  ...otherCases,
 ]);

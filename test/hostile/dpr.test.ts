@@ -5,7 +5,6 @@
  * the line; odd but valid input (prototype-named ids, items without positives) loads.
  */
 import { loadDpr } from '../../src/data/index.js';
-import type { RetrievalDataset } from '../../src/data/index.js';
 import {
   check,
   describeCases,
@@ -14,6 +13,7 @@ import {
   type FileSpec,
   type HostileCase,
 } from './corpus.js';
+import { asDataset, fileCases, loader } from './loader-cases.js';
 
 const FILE = 'nq-test.json';
 
@@ -30,12 +30,10 @@ function dprFile(items: readonly unknown[]): string {
   return '[\n' + items.map((i) => JSON.stringify(i)).join(',\n') + '\n]\n';
 }
 
-const load =
-  (options = {}) =>
-  (dir: string) =>
-    loadDpr(`${dir}/${FILE}`, options);
-const ds = (v: unknown): RetrievalDataset => v as RetrievalDataset;
-const files = (text: FileSpec): Record<string, FileSpec> => ({ [FILE]: text });
+const DPR = loader({}, (dir, options) => loadDpr(`${dir}/${FILE}`, options));
+const load = DPR.run;
+const ds = asDataset;
+const files = (text: FileSpec): Record<string, FileSpec> => DPR.folder({ [FILE]: text });
 
 /** Item 1 (line 3) replaced by `bad`: an error naming the field, or counted. */
 const badItems: Array<[string, Record<string, unknown>, string]> = [
@@ -165,12 +163,7 @@ const arrayCases: HostileCase[] = [
     run: load(),
     expect: { error: [`${FILE}:1`, 'longer than'] },
   },
-  {
-    name: 'the file is a folder',
-    files: { [FILE]: { folder: true } },
-    run: load(),
-    expect: { error: [FILE, 'no split'] },
-  },
+  ...fileCases(DPR, {}, { [FILE]: [FILE, 'no split'] }),
   { name: 'no file at all', files: {}, run: load(), expect: { error: [FILE, 'not found'] } },
   {
     name: 'a folder with two files for one split',

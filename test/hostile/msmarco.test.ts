@@ -3,34 +3,19 @@
  * naming file:line and field, or counted with badLines 'count'; missing files are named.
  */
 import { loadMsmarco } from '../../src/data/index.js';
-import type { RetrievalDataset } from '../../src/data/index.js';
-import {
-  check,
-  describeCases,
-  PROTO_IDS,
-  withBadUtf8,
-  type FileSpec,
-  type HostileCase,
-} from './corpus.js';
+import { check, describeCases, PROTO_IDS, withBadUtf8, type HostileCase } from './corpus.js';
+import { asDataset, fileCases, loader } from './loader-cases.js';
 
 const COLLECTION = '0\tthe first passage\n1\tthe second passage\n2\tthe third passage\n';
 const QUERIES = '10\twhat is first\n11\twhat is second\n';
 const QRELS = '10 0 0 1\n11 0 1 1\n';
 
-function folder(files: Record<string, FileSpec> = {}): Record<string, FileSpec> {
-  return {
-    'collection.tsv': COLLECTION,
-    'queries.dev.tsv': QUERIES,
-    'qrels.dev.tsv': QRELS,
-    ...files,
-  };
-}
-
-const load =
-  (options = {}) =>
-  (dir: string) =>
-    loadMsmarco(dir, options);
-const ds = (v: unknown): RetrievalDataset => v as RetrievalDataset;
+const MSMARCO = loader(
+  { 'collection.tsv': COLLECTION, 'queries.dev.tsv': QUERIES, 'qrels.dev.tsv': QRELS },
+  loadMsmarco,
+);
+const { folder, run: load } = MSMARCO;
+const ds = asDataset;
 
 type Bad = [name: string, line: string | Uint8Array, field: string];
 
@@ -85,36 +70,15 @@ const qrelsBad: Bad[] = [
 ];
 
 const otherCases: HostileCase[] = [
-  {
-    name: 'no collection.tsv',
-    files: { 'queries.dev.tsv': QUERIES, 'qrels.dev.tsv': QRELS },
-    run: load(),
-    expect: { error: ['collection.tsv', 'not found'] },
-  },
-  {
-    name: 'qrels without their queries file',
-    files: { 'collection.tsv': COLLECTION, 'qrels.dev.tsv': QRELS },
-    run: load(),
-    expect: { error: ['queries.dev.tsv', 'not found'] },
-  },
-  {
-    name: 'no qrels at all',
-    files: { 'collection.tsv': COLLECTION, 'queries.dev.tsv': QUERIES },
-    run: load(),
-    expect: { error: ['qrels.test.tsv', 'no split'] },
-  },
-  {
-    name: 'collection.tsv is a folder',
-    files: folder({ 'collection.tsv': { folder: true } }),
-    run: load(),
-    expect: { error: ['collection.tsv'] },
-  },
-  {
-    name: 'queries.dev.tsv is a folder',
-    files: folder({ 'queries.dev.tsv': { folder: true } }),
-    run: load(),
-    expect: { error: ['queries.dev.tsv'] },
-  },
+  ...fileCases(
+    MSMARCO,
+    {
+      'collection.tsv': null,
+      'queries.dev.tsv': null,
+      'qrels.dev.tsv': ['qrels.test.tsv', 'no split'],
+    },
+    { 'collection.tsv': null, 'queries.dev.tsv': null },
+  ),
   {
     name: 'an empty collection',
     files: folder({ 'collection.tsv': '' }),

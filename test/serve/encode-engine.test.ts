@@ -2,56 +2,18 @@
  * `kalelab encode --engine`: tfjs and onnxruntime write the same vectors (1e-4), in input
  * order; an unknown engine is refused before anything is written.
  */
-import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { fixture, readExpected } from '../model/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { ORACLE_TEXTS, readEncoded, runEncode } from '../cli/encode-run.js';
 import { useTempDir } from '../temp-dir.js';
 
 const tmp = useTempDir('encode-engine');
-const texts = (readExpected('tiny').inputs['batch'] as unknown as { texts: string[] }).texts;
-
-async function encode(engine: string, out: string): Promise<{ code: number; stderr: string }> {
-  const input = join(tmp(), 'in.jsonl');
-  writeFileSync(
-    input,
-    texts.map((text, i) => JSON.stringify({ id: `t${i}`, text })).join('\n') + '\n',
-  );
-  const err: string[] = [];
-  const spy = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((s) => (err.push(String(s)), true));
-  process.exitCode = 0;
-  try {
-    await main([
-      'node',
-      'kalelab',
-      'encode',
-      '--model',
-      fixture('tiny'),
-      '--input',
-      input,
-      '--out',
-      out,
-      '--engine',
-      engine,
-      '--batch-size',
-      '2',
-    ]);
-  } finally {
-    spy.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, stderr: err.join('') };
-}
-
-const rows = (path: string): { id: string; embedding: number[] }[] =>
-  readFileSync(path, 'utf8')
-    .trimEnd()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { id: string; embedding: number[] });
+const texts = ORACLE_TEXTS;
+const lines = texts.map((text, i) => JSON.stringify({ id: `t${i}`, text }));
+const encode = (engine: string, out: string) =>
+  runEncode(tmp(), lines, out, ['--engine', engine, '--batch-size', '2']);
+const rows = readEncoded;
 
 describe('kalelab encode --engine', () => {
   it('tfjs and onnxruntime write the same vectors in input order', async () => {

@@ -72,7 +72,7 @@ describe('kalelab export', () => {
     await writeFile(join(occupied, 'model.safetensors'), 'x');
     const cases: Array<[string[], RegExp]> = [
       [['--pooling', 'max'], /--pooling: unknown pooling "max"; allowed: cls, mean/],
-      [['--quantize', 'int4'], /--quantize: unknown "int4"; allowed: int8/],
+      [['--quantize', 'int4'], /--quantize: unknown quantization "int4"; allowed: int8/],
       [['--opset', '13'], /--opset: expected an integer in 17…21, got "13"/],
     ];
     for (const [extra, message] of cases) {

@@ -6,16 +6,15 @@ import { beforeAll, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { silentProgress } from '../../src/util/index.js';
 import {
-  createDualEncoder,
   disposeDualEncoder,
   dualParameters,
   loadDualEncoder,
   trainDualEncoder,
 } from '../../src/train/index.js';
-import { TINY_TRAIN, tinyConfig, tinyDataset, tinyTokenizer } from './tiny-setup.js';
+import { TINY_TRAIN, tinyDataset, tinyResumeDual, tinyTokenizer } from './tiny-setup.js';
 import { useTempDir } from '../temp-dir.js';
 
-const script = fileURLToPath(new URL('../fixtures/train/tiny-train.ts', import.meta.url));
+const script = fileURLToPath(new URL('../fault/children/train.ts', import.meta.url));
 const scratch = useTempDir('kill');
 
 beforeAll(async () => {
@@ -67,14 +66,8 @@ it('a run killed with SIGKILL mid-way resumes to the same weights and losses as 
   // 3. The same training uninterrupted, in this process.
   const dataset = tinyDataset();
   const tokenizer = tinyTokenizer(dataset);
-  const dual = createDualEncoder({
-    config: tinyConfig(tokenizer.vocab.length),
-    queryLayers: 1,
-    passageLayers: 2,
-    seed: 3,
-  });
-  const straight = await trainDualEncoder(dual, tokenizer, dataset, {
-    ...TINY_TRAIN,
+  const dual = tinyResumeDual(tokenizer);
+  const straight = await trainDualEncoder(dual, tokenizer, dataset, TINY_TRAIN, {
     progress: silentProgress,
   });
   expect(result.losses).toEqual(straight.history.map((h) => h.loss));

@@ -6,6 +6,7 @@
 import type { RetrievalDataset } from '../../src/data/index.js';
 import type { BertConfig } from '../../src/model/index.js';
 import { WordPieceTokenizer, buildVocab } from '../../src/text/index.js';
+import { createDualEncoder, type DualEncoder } from '../../src/train/index.js';
 import { Random } from '../../src/util/index.js';
 
 export function tinyDataset(seed = 5, docs = 48): RetrievalDataset {
@@ -69,3 +70,16 @@ export const TINY_TRAIN = Object.freeze({
   checkpointEvery: 2,
   logEvery: 100,
 });
+
+/**
+ * The dual encoder the resume tests train (1 query layer, 2 passage layers, seed 3), in
+ * the test process and in the children that are killed and resumed.
+ */
+export function tinyResumeDual(tokenizer: WordPieceTokenizer): DualEncoder {
+  return createDualEncoder({
+    config: tinyConfig(tokenizer.vocab.length),
+    queryLayers: 1,
+    passageLayers: 2,
+    seed: 3,
+  });
+}

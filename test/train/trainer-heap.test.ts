@@ -33,11 +33,12 @@ beforeAll(async () => {
 describe('trainDualEncoder when the wasm heap runs out', () => {
   it('says at which step, what to change and where to resume; the checkpoint resumes', async () => {
     const dir = join(scratch(), 'run');
-    const options = { ...TINY_TRAIN, checkpointDir: dir, progress: silentProgress };
+    const options = { ...TINY_TRAIN, checkpointDir: dir };
+    const quiet = { progress: silentProgress };
     const dual = createDualEncoder({ config, queryLayers: 1, seed: 3 });
     // Two micro-batches per step: call 7 is step 4's first, after the step-2 checkpoint.
     trap.trapAt = 7;
-    const failure = trainDualEncoder(dual, tokenizer, dataset, options);
+    const failure = trainDualEncoder(dual, tokenizer, dataset, options, quiet);
     await expect(failure).rejects.toThrow(
       /heap \(at most 4 GiB\) ran out at step 4 with micro-batches of 6 queries, 2 passages each, up to 10 tokens\. Halve batchSize and double gradientAccumulation/,
     );
@@ -45,7 +46,13 @@ describe('trainDualEncoder when the wasm heap runs out', () => {
     await expect(failure).rejects.toHaveProperty('cause.message', 'memory access out of bounds');
 
     trap.trapAt = Infinity;
-    const resumed = await trainDualEncoder(dual, tokenizer, dataset, { ...options, resume: true });
+    const resumed = await trainDualEncoder(
+      dual,
+      tokenizer,
+      dataset,
+      { ...options, resume: true },
+      quiet,
+    );
     expect(resumed.resumedFrom).toBe(2);
     expect(resumed.steps).toBe(6);
     disposeDualEncoder(dual);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend/index.js';
-import { silentProgress } from '../../src/util/index.js';
+import { silentProgress, type ProgressEvent } from '../../src/util/index.js';
 import {
   createDualEncoder,
   disposeDualEncoder,
@@ -40,6 +40,8 @@ function expectSameWeights(a: Map<string, Float32Array>, b: Map<string, Float32A
     expect(Array.from(b.get(name)!), name).toEqual(Array.from(values));
 }
 
+const QUIET = { progress: silentProgress };
+
 const fresh = (): DualEncoder =>
   createDualEncoder({ config, queryLayers: 1, passageLayers: 2, seed: 3 });
 
@@ -47,6 +49,7 @@ describe('trainDualEncoder', () => {
   it('lowers the loss, and a step leaves tf.memory().numTensors unchanged', async () => {
     const dual = fresh();
     const counts: number[] = [];
+    const events: ProgressEvent[] = [];
     const result = await trainDualEncoder(
       dual,
       tokenizer,
@@ -61,11 +64,19 @@ describe('trainDualEncoder', () => {
         steps: 30,
         seed: 1,
         pooling: 'mean',
-        progress: silentProgress,
       },
-      { onStep: () => void counts.push(tf.memory().numTensors) },
+      {
+        progress: (event) => void events.push(event),
+        onStep: () => void counts.push(tf.memory().numTensors),
+      },
     );
     expect(result.steps).toBe(30);
+    // hooks.progress every logEvery (default 10) steps.
+    expect(events.map((e) => [e.label, e.done, e.total])).toEqual([
+      ['train', 10, 30],
+      ['train', 20, 30],
+      ['train', 30, 30],
+    ]);
     expect(result.history).toHaveLength(30);
     const first = mean(result.history.slice(0, 5));
     const last = mean(result.history.slice(-5));
@@ -83,19 +94,18 @@ describe('trainDualEncoder', () => {
     const dirA = join(scratch(), 'a');
     const dirB = join(scratch(), 'b');
     const a = fresh();
-    const ra = await trainDualEncoder(a, tokenizer, dataset, {
-      ...TINY_TRAIN,
-      checkpointDir: dirA,
-      progress: silentProgress,
-    });
+    const ra = await trainDualEncoder(
+      a,
+      tokenizer,
+      dataset,
+      { ...TINY_TRAIN, checkpointDir: dirA },
+      QUIET,
+    );
     const weightsA = snapshot(a);
 
     // Same seed again, no checkpoints: identical.
     const again = fresh();
-    const rAgain = await trainDualEncoder(again, tokenizer, dataset, {
-      ...TINY_TRAIN,
-      progress: silentProgress,
-    });
+    const rAgain = await trainDualEncoder(again, tokenizer, dataset, TINY_TRAIN, QUIET);
     expect(rAgain.history.map((h) => h.loss)).toEqual(ra.history.map((h) => h.loss));
     expectSameWeights(weightsA, snapshot(again));
     disposeDualEncoder(again);
@@ -106,8 +116,8 @@ describe('trainDualEncoder', () => {
       b,
       tokenizer,
       dataset,
-      { ...TINY_TRAIN, checkpointDir: dirB, progress: silentProgress },
-      { onStep: (r) => (r.step === 3 ? 'stop' : undefined) },
+      { ...TINY_TRAIN, checkpointDir: dirB },
+      { ...QUIET, onStep: (r) => (r.step === 3 ? 'stop' : undefined) },
     );
     expect(rb.stopped).toBe(true);
     expect(rb.steps).toBe(3);
@@ -115,11 +125,13 @@ describe('trainDualEncoder', () => {
 
     // A new process would start from a fresh model: resume into one.
     const c = fresh();
-    const rc = await trainDualEncoder(c, tokenizer, dataset, {
-      ...TINY_TRAIN,
-      checkpointDir: dirB,
-      progress: silentProgress,
-    });
+    const rc = await trainDualEncoder(
+      c,
+      tokenizer,
+      dataset,
+      { ...TINY_TRAIN, checkpointDir: dirB },
+      QUIET,
+    );
     expect(rc.resumedFrom).toBe(3);
     expect(rc.steps).toBe(6);
     expect(rc.history.map((h: StepRecord) => h.loss)).toEqual(ra.history.map((h) => h.loss));
@@ -144,12 +156,13 @@ describe('trainDualEncoder', () => {
     // Resuming with different options is refused, naming the option.
     const d = fresh();
     await expect(
-      trainDualEncoder(d, tokenizer, dataset, {
-        ...TINY_TRAIN,
-        seed: 12,
-        checkpointDir: dirB,
-        progress: silentProgress,
-      }),
+      trainDualEncoder(
+        d,
+        tokenizer,
+        dataset,
+        { ...TINY_TRAIN, seed: 12, checkpointDir: dirB },
+        QUIET,
+      ),
     ).rejects.toThrow(/option "seed"/);
     disposeDualEncoder(d);
     disposeDualEncoder(a);
@@ -168,10 +181,12 @@ describe('trainDualEncoder', () => {
         ...TINY_TRAIN,
         checkpointEvery: 0,
         checkpointDir: dir,
-        signal: controller.signal,
-        progress: silentProgress,
       },
-      { onStep: (rec) => void (rec.step === 3 && controller.abort()) },
+      {
+        ...QUIET,
+        signal: controller.signal,
+        onStep: (rec) => void (rec.step === 3 && controller.abort()),
+      },
     );
     expect(r.stopped).toBe(true);
     expect(r.steps).toBe(3);
@@ -188,17 +203,17 @@ describe('trainDualEncoder', () => {
     await expect(trainDualEncoder(dual, tokenizer, dataset, { split: 'dev' })).rejects.toThrow(
       /no "dev" split/,
     );
+    // Callbacks are hooks, not options: a caller still passing them is told where they went.
+    await expect(
+      trainDualEncoder(dual, tokenizer, dataset, { progress: silentProgress } as never),
+    ).rejects.toThrow(/TrainOptions\.progress: is a TrainHooks field/);
     disposeDualEncoder(dual);
   });
 
   it('trains tied encoders (one set of variables)', async () => {
     const dual = createDualEncoder({ config, tied: true, seed: 3 });
     expect(dual.query).toBe(dual.passage);
-    const r = await trainDualEncoder(dual, tokenizer, dataset, {
-      ...TINY_TRAIN,
-      steps: 3,
-      progress: silentProgress,
-    });
+    const r = await trainDualEncoder(dual, tokenizer, dataset, { ...TINY_TRAIN, steps: 3 }, QUIET);
     expect(r.steps).toBe(3);
     expect(Number.isFinite(r.history[2]!.loss)).toBe(true);
     disposeDualEncoder(dual);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isOneOf, nameList, unknownName } from '../../src/util/names.js';
+import { checkName, isOneOf, nameList, unknownName } from '../../src/util/names.js';
 
 describe('nameList', () => {
   it('keeps the order and is frozen', () => {
@@ -30,6 +30,16 @@ describe('unknownName', () => {
   it('puts `where` first', () => {
     expect(unknownName('backend', 'gpu', ['wasm', 'cpu'], 'KALELAB_BACKEND').message).toBe(
       'KALELAB_BACKEND: unknown backend "gpu"; allowed: wasm, cpu',
+    );
+  });
+});
+
+describe('checkName', () => {
+  it('returns a listed name and throws the unknownName error for any other', () => {
+    const engines = nameList('auto', 'tfjs');
+    expect(checkName('engine', 'tfjs', engines, '--engine')).toBe('tfjs');
+    expect(() => checkName('engine', 'TFJS', engines, '--engine')).toThrow(
+      '--engine: unknown engine "TFJS"; allowed: auto, tfjs',
     );
   });
 });

@@ -16,10 +16,11 @@ import type { Command } from 'commander';
 import { formatValue } from '../../data/errors.js';
 import { lineText, readLineBatches } from '../../data/lines.js';
 import { initBackend } from '../../backend/index.js';
-import { disposeEncoder, loadEncoder, POOLINGS, type Pooling } from '../../model/index.js';
-import { createEncoderEngine, ENGINES, type EngineName } from '../../serve/index.js';
+import { disposeEncoder, loadEncoder, POOLINGS } from '../../model/index.js';
+import { createEncoderEngine, ENGINES } from '../../serve/index.js';
 import { defaultProgress, writeFileAtomic } from '../../util/index.js';
 import { parseJson } from '../../util/json.js';
+import { checkName } from '../../util/names.js';
 
 interface EncodeCliOptions {
   readonly model: string;
@@ -66,15 +67,8 @@ interface InputRecord {
 }
 
 async function runEncode(options: EncodeCliOptions): Promise<void> {
-  if (!(POOLINGS as readonly string[]).includes(options.pooling)) {
-    throw new Error(
-      `--pooling: unknown pooling "${options.pooling}"; allowed: ${POOLINGS.join(', ')}`,
-    );
-  }
-  const pooling = options.pooling as Pooling;
-  if (!(ENGINES as readonly string[]).includes(options.engine)) {
-    throw new Error(`--engine: unknown engine "${options.engine}"; allowed: ${ENGINES.join(', ')}`);
-  }
+  const pooling = checkName('pooling', options.pooling, POOLINGS, '--pooling');
+  const engineName = checkName('engine', options.engine, ENGINES, '--engine');
   const batchSize = positiveInt(options.batchSize, '--batch-size');
   const requestedMax =
     options.maxLength === undefined ? undefined : positiveInt(options.maxLength, '--max-length');
@@ -104,7 +98,7 @@ async function runEncode(options: EncodeCliOptions): Promise<void> {
     const progress = defaultProgress();
     const H = encoder.config.hiddenSize;
     const engine = await createEncoderEngine(encoder, {
-      engine: options.engine as EngineName,
+      engine: engineName,
       pooling,
     });
     const parts: Buffer[] = [];

@@ -19,7 +19,8 @@ import {
   type WalkthroughRun,
   type WalkthroughSize,
 } from '../../experiment/index.js';
-import { ENGINES, type EngineName } from '../../serve/index.js';
+import { ENGINES } from '../../serve/index.js';
+import { checkName } from '../../util/names.js';
 
 interface RunFlags {
   readonly out: string;
@@ -48,11 +49,8 @@ function gridOverrides(flags: RunFlags, base: Partial<GridOptions> = {}): Partia
     out.maxEvalQueries = n;
   }
   if (flags.wordVectors !== undefined) out.wordVectors = flags.wordVectors;
-  if (flags.engine !== undefined) {
-    if (!(ENGINES as readonly string[]).includes(flags.engine))
-      throw new Error(`--engine: unknown engine "${flags.engine}"; allowed: ${ENGINES.join(', ')}`);
-    out.engine = flags.engine as EngineName;
-  }
+  if (flags.engine !== undefined)
+    out.engine = checkName('engine', flags.engine, ENGINES, '--engine');
   return out;
 }
 

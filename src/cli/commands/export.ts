@@ -5,14 +5,9 @@
  */
 import type { Command } from 'commander';
 import { initBackend } from '../../backend/index.js';
-import { disposeEncoder, loadEncoder, POOLINGS, type Pooling } from '../../model/index.js';
-import {
-  DEFAULT_OPSET,
-  exportOnnx,
-  MAX_OPSET,
-  QUANTIZATIONS,
-  type Quantization,
-} from '../../serve/index.js';
+import { disposeEncoder, loadEncoder, POOLINGS } from '../../model/index.js';
+import { DEFAULT_OPSET, exportOnnx, MAX_OPSET, QUANTIZATIONS } from '../../serve/index.js';
+import { checkName } from '../../util/names.js';
 
 interface ExportCliOptions {
   readonly model: string;
@@ -45,19 +40,11 @@ export function registerExport(program: Command): void {
 }
 
 async function runExport(options: ExportCliOptions): Promise<void> {
-  if (!(POOLINGS as readonly string[]).includes(options.pooling)) {
-    throw new Error(
-      `--pooling: unknown pooling "${options.pooling}"; allowed: ${POOLINGS.join(', ')}`,
-    );
-  }
-  if (
-    options.quantize !== undefined &&
-    !(QUANTIZATIONS as readonly string[]).includes(options.quantize)
-  ) {
-    throw new Error(
-      `--quantize: unknown "${options.quantize}"; allowed: ${QUANTIZATIONS.join(', ')}`,
-    );
-  }
+  const pooling = checkName('pooling', options.pooling, POOLINGS, '--pooling');
+  const quantize =
+    options.quantize === undefined
+      ? undefined
+      : checkName('quantization', options.quantize, QUANTIZATIONS, '--quantize');
   const opset = Number(options.opset);
   if (!/^\d+$/.test(options.opset) || opset < DEFAULT_OPSET || opset > MAX_OPSET) {
     throw new Error(
@@ -68,10 +55,10 @@ async function runExport(options: ExportCliOptions): Promise<void> {
   const { encoder, tokenizer } = await loadEncoder(options.model, { trainable: false });
   try {
     const report = await exportOnnx(encoder, tokenizer, options.out, {
-      pooling: options.pooling as Pooling,
+      pooling,
       normalize: options.normalize === true,
       opset,
-      ...(options.quantize !== undefined ? { quantize: options.quantize as Quantization } : {}),
+      ...(quantize !== undefined ? { quantize } : {}),
     });
     for (const [file, bytes] of Object.entries(report.onnxBytes)) {
       process.stdout.write(`${report.dir}/${file}: ${(bytes / 2 ** 20).toFixed(1)} MiB\n`);

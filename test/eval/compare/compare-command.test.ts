@@ -6,7 +6,7 @@ import { compare, parseRunSpec } from '../../../src/cli/commands/compare.js';
 import { formatRun } from '../../../src/eval/trec.js';
 import { useTempDir } from '../../temp-dir.js';
 import { QRELS, RUN } from '../fixtures.js';
-import { loadRuns } from './runs-fixture.js';
+import { COMPARISON_COLUMNS, loadRuns } from './runs-fixture.js';
 
 const dir = useTempDir('compare-command');
 let demoted: string;
@@ -47,19 +47,7 @@ describe('kalelab compare', () => {
       metrics: ['ndcg@10', 'recall@100'],
     });
     expect(out.rows).toHaveLength(6);
-    expect(Object.keys(out.rows[1]!)).toEqual([
-      'system',
-      'metric',
-      'mean',
-      'delta',
-      'ci95',
-      'pValue',
-      'pAdjusted',
-      'significant',
-      'wins',
-      'ties',
-      'losses',
-    ]);
+    expect(Object.keys(out.rows[1]!)).toEqual(COMPARISON_COLUMNS);
     expect(out.rows.map((r) => r['system'])).toEqual([
       'oracle',
       'demoted',

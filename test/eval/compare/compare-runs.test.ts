@@ -7,7 +7,7 @@ import { perQueryScores } from '../../../src/eval/compare/per-query.js';
 import { randomizationTest } from '../../../src/eval/compare/randomization.js';
 import { wilcoxonTest } from '../../../src/eval/compare/wilcoxon.js';
 import { loadExpected } from '../fixtures.js';
-import { loadRuns } from './runs-fixture.js';
+import { COMPARISON_COLUMNS, loadRuns } from './runs-fixture.js';
 
 let qrels: Qrels;
 let runs: Record<string, Run>;
@@ -90,19 +90,7 @@ describe('compareRuns', () => {
 
   it('returns an arquero table with the contract columns', () => {
     const t = compareRuns(qrels, runs, { metrics: ['ndcg@10'], baseline: 'fused' });
-    expect(t.columnNames()).toEqual([
-      'system',
-      'metric',
-      'mean',
-      'delta',
-      'ci95',
-      'pValue',
-      'pAdjusted',
-      'significant',
-      'wins',
-      'ties',
-      'losses',
-    ]);
+    expect(t.columnNames()).toEqual(COMPARISON_COLUMNS);
     expect(t.numRows()).toBe(3);
     expect(t.get('system', 0)).toBe('fused');
   });

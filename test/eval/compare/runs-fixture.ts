@@ -1,7 +1,7 @@
 /**
  * Runs for the compareRuns tests: the trec_eval oracle's run and two deterministic variants
  * of it (every other query's top-ranked document pushed to the bottom; a reciprocal rank
- * fusion of the two), on the oracle's qrels.
+ * fusion of the two), on the oracle's qrels; and the comparison row's contract columns.
  */
 import type { Qrels, Run } from '../../../src/data/types.js';
 import { readTrecQrels, readRun } from '../../../src/eval/trec.js';
@@ -24,6 +24,24 @@ export function demoteTop(run: Run): Run {
     });
   return out;
 }
+
+/**
+ * The columns of a comparison row, in order, as the compare contract (and `kalelab compare
+ * --json`) promises them; written out here rather than read from src, so a change fails.
+ */
+export const COMPARISON_COLUMNS: readonly string[] = Object.freeze([
+  'system',
+  'metric',
+  'mean',
+  'delta',
+  'ci95',
+  'pValue',
+  'pAdjusted',
+  'significant',
+  'wins',
+  'ties',
+  'losses',
+]);
 
 export async function loadRuns(): Promise<{ qrels: Qrels; runs: Record<string, Run> }> {
   const [qrels, oracle] = await Promise.all([readTrecQrels(QRELS), readRun(RUN)]);
