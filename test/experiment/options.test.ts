@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GRID_PRESETS, gridOptions } from '../../src/experiment/index.js';
+import { GRID_PRESETS, gridOptions, gridThreads } from '../../src/experiment/index.js';
 import {
   MODEL_SHAPES,
   TRAIN_PRESETS,
@@ -25,6 +25,22 @@ describe('grid presets', () => {
       epochs: 4,
       logEvery: 20,
     });
+  });
+
+  it('standard is quick trained for 500 steps, KALE for 75 (the same share of the steps)', () => {
+    const { quick, standard } = GRID_PRESETS;
+    expect(standard).toEqual({
+      ...quick,
+      train: { ...quick.train, steps: 500 },
+      kale: { ...quick.kale, steps: 75 },
+    });
+  });
+
+  it('share the cores between the two trainers when the grid trains in the background', () => {
+    expect(gridThreads({ backgroundTraining: true }, 2)).toBe(1);
+    expect(gridThreads({ backgroundTraining: true }, 16)).toBe(8);
+    expect(gridThreads({ backgroundTraining: true }, 1)).toBe(1);
+    expect(gridThreads({ backgroundTraining: false }, 2)).toBe(2);
   });
 
   it('scale the init range with width: 0.02·√(768/H)', () => {
