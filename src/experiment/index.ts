@@ -58,6 +58,13 @@ export {
   type ExperimentResult,
 } from './walkthrough.js';
 export {
+  preflightExperiment,
+  checkOutputFolder,
+  checkInitCheckpoint,
+  checkWordVectors,
+  type PreflightOptions,
+} from './preflight.js';
+export {
   readResults,
   writeResults,
   resultsToCsv,

@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import { initBackend, type BackendReport } from '../../backend/index.js';
 import {
   GRID_PRESET_NAMES,
+  checkOutputFolder,
+  checkWordVectors,
+  gridOptions,
   WALKTHROUGH_PRESETS,
   estimateExperiment,
   formatResultsTable,
@@ -180,6 +183,9 @@ export function registerWalkthrough(program: Command): void {
     .action(async (flags: WalkthroughFlags) => {
       const walkthrough = walkthroughRun(walkthroughSize(flags), seedFlag(flags.seed));
       const grid = gridOverrides(flags, walkthrough.grid); // bad flags fail before the backend starts
+      // The estimate below takes seconds; a bad --out or --word-vectors fails before it.
+      await checkOutputFolder(flags.out);
+      await checkWordVectors(gridOptions(walkthrough.preset, grid).wordVectors);
       const backend = await initBackend();
       const estimate = await estimateExperiment({
         datasets: walkthrough.datasets,
