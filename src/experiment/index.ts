@@ -61,6 +61,7 @@ export {
   preflightExperiment,
   checkOutputFolder,
   checkInitCheckpoint,
+  checkGridDepths,
   checkWordVectors,
   type PreflightOptions,
 } from './preflight.js';

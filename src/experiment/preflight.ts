@@ -1,13 +1,10 @@
 /**
  * Checks of `runExperiment`'s inputs before any work starts, so a bad input fails within
- * seconds instead of after the first dataset's training: every dataset spec is parsed and
- * loaded, the `--init` checkpoint is read and its depth checked against the grid's query
- * depths, a `--word-vectors` file's first line is checked, and `--out` is made and probed
- * for writing. Each error names the option and the file.
- *
- * It does not replace the checks where the inputs are used (loaders, checkpoint IO, the
- * word-vector reader): those still guard every other caller. A word-vector file is only
- * sniffed (reading it whole is the grid's job, and costs seconds to minutes).
+ * seconds, not after the first dataset's training: every dataset spec is parsed and loaded,
+ * `--init`'s depth is checked against the grid's query depths and the checkpoint loaded,
+ * a `--word-vectors` file's first lines are checked (not the whole file: that is the grid's
+ * job), and `--out` is made and probed. Each error names the option and the file. The checks
+ * where the inputs are used (loaders, checkpoint IO) still guard every other caller.
  */
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,15 +18,10 @@ import type { ExperimentOptions } from './walkthrough.js';
 
 const GRID_SPLITS: readonly SplitName[] = Object.freeze(['train', 'test']);
 
-export type PreflightOptions = Pick<
-  ExperimentOptions,
-  'datasets' | 'out' | 'preset' | 'grid' | 'init'
->;
+type Fields = 'datasets' | 'out' | 'preset' | 'grid' | 'init';
+export type PreflightOptions = Pick<ExperimentOptions, Fields>;
 
-/**
- * Runs every check (see the file header); returns the datasets it loaded, in spec order.
- * Needs an initialised backend when `init` is given (the checkpoint is loaded once).
- */
+/** Every check (file header); the datasets loaded, in spec order. `init` needs a backend. */
 export async function preflightExperiment(options: PreflightOptions): Promise<RetrievalDataset[]> {
   const grid = gridOptions(options.preset ?? 'quick', options.grid);
   if (options.datasets.length === 0) throw new Error('--dataset: no dataset spec given');
@@ -38,8 +30,11 @@ export async function preflightExperiment(options: PreflightOptions): Promise<Re
   );
   await checkOutputFolder(options.out);
   if (options.init !== undefined) await checkInitCheckpoint(options.init, grid.queryDepths);
-  // The grid ignores word vectors when it starts from a checkpoint (grid-workspace.ts).
-  else await checkWordVectors(grid.wordVectors);
+  else {
+    checkGridDepths(grid);
+    // The grid ignores word vectors when it starts from a checkpoint (grid-workspace.ts).
+    await checkWordVectors(grid.wordVectors);
+  }
   const datasets: RetrievalDataset[] = [];
   for (const [i, spec] of options.datasets.entries()) {
     const label = datasetLabel(spec, i, options.datasets);
@@ -60,17 +55,13 @@ export async function checkOutputFolder(out: string): Promise<void> {
   const where = `--out ${out}`;
   const info = await stat(out).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
-    throw new Error(`${where}: cannot use it as a folder (${error.code ?? error.message})`, {
-      cause: error,
-    });
+    throw fsError(where, 'cannot use it as a folder', error);
   });
   if (info !== undefined && !info.isDirectory())
     throw new Error(`${where}: exists and is not a folder`);
   if (info === undefined) {
-    await mkdir(out, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-      throw new Error(`${where}: cannot create the folder (${error.code ?? error.message})`, {
-        cause: error,
-      });
+    await mkdir(out, { recursive: true }).catch((error: unknown) => {
+      throw fsError(where, 'cannot create the folder', error);
     });
   }
   // The probe's own name stays out of the message: the user knows only the folder.
@@ -78,8 +69,7 @@ export async function checkOutputFolder(out: string): Promise<void> {
   try {
     await writeFile(probe, '');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new Error(`${where}: the folder is not writable (${code})`, { cause: error });
+    throw fsError(where, 'the folder is not writable', error);
   }
   await rm(probe, { force: true });
 }
@@ -94,10 +84,8 @@ export async function checkInitCheckpoint(
   queryDepths: readonly number[],
 ): Promise<void> {
   const file = join(init, 'config.json');
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new Error(`--init ${init}: cannot read ${file} (${error.code ?? error.message})`, {
-      cause: error,
-    });
+  const text = await readFile(file, 'utf8').catch((error: unknown) => {
+    throw fsError(`--init ${init}`, `cannot read ${file}`, error);
   });
   const L = rethrowAs(`--init ${init}`, () =>
     configFromHf(parseJson(text, file), file),
@@ -106,11 +94,7 @@ export async function checkInitCheckpoint(
     throw new Error(
       `--init ${init}: ${file} has num_hidden_layers ${L}; pruning needs a model of at least 2 layers`,
     );
-  const bad = queryDepths.filter((k) => !Number.isInteger(k) || k < 1 || k >= L);
-  if (bad.length > 0)
-    throw new Error(
-      `--init ${init}: ${file} has num_hidden_layers ${L}, so every query depth (--depths) must be in 1…${L - 1}; got ${bad.join(', ')}`,
-    );
+  checkDepths(`--init ${init}: ${file} has num_hidden_layers ${L}`, L, queryDepths);
   const loaded = await rethrowAs(`--init ${init}`, () => loadEncoder(init, { trainable: false }));
   disposeEncoder(loaded.encoder);
 }
@@ -122,23 +106,37 @@ export async function checkWordVectors(source: GridOptions['wordVectors']): Prom
   await rethrowAs('--word-vectors', () => checkWordVectorsHead(source));
 }
 
+/** Without `--init`: every query depth is one the grid's own full model can be pruned to. */
+export function checkGridDepths(grid: Pick<GridOptions, 'model' | 'queryDepths'>): void {
+  const L = grid.model.numHiddenLayers;
+  checkDepths(`--depths: the grid's full model has ${L} layers`, L, grid.queryDepths);
+}
+
+/** Throws "`where`, so every query depth … must be in 1…L−1" unless each is. */
+function checkDepths(where: string, L: number, depths: readonly number[]): void {
+  const bad = depths.filter((k) => !Number.isInteger(k) || k < 1 || k >= L);
+  if (bad.length > 0)
+    throw new Error(
+      `${where}, so every query depth (--depths) must be in 1…${L - 1}; got ${bad.join(', ')}`,
+    );
+}
+
+/** An fs error as "where: what (CODE)". */
+function fsError(where: string, what: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException).code ?? String(error);
+  return new Error(`${where}: ${what} (${code})`, { cause: error });
+}
+
 function datasetLabel(spec: string, i: number, all: readonly string[]): string {
   const shown = spec.length > 200 ? `${spec.slice(0, 200)}…` : spec;
   return all.length > 1 ? `--dataset ${shown} (${i + 1} of ${all.length})` : `--dataset ${shown}`;
 }
 
-/**
- * Runs `fn`; an error it throws gets `label: ` in front. Crashes (TypeError, RangeError…)
- * pass unchanged, so they still read as the bugs they are.
- */
+/** `fn`, its errors prefixed with `label: `; crashes (TypeError…) pass unchanged, as bugs. */
 function rethrowAs<T>(label: string, fn: () => T): T {
   const wrap = (error: unknown): never => {
-    if (
-      !(error instanceof Error) ||
-      (error.name !== 'Error' && error.name !== 'DatasetFormatError')
-    )
-      throw error;
-    throw new Error(`${label}: ${error.message}`, { cause: error });
+    const plain = error instanceof Error && ['Error', 'DatasetFormatError'].includes(error.name);
+    throw plain ? new Error(`${label}: ${error.message}`, { cause: error }) : error;
   };
   try {
     const value = fn();

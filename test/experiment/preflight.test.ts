@@ -93,6 +93,24 @@ describe('preflightExperiment', () => {
     );
   });
 
+  it('checks --depths against the init checkpoint, else against the grid model', async () => {
+    const ok = await writeBeir(join(root(), 'depths'));
+    const options = { datasets: [`beir:${ok}`], out: join(root(), 'out-depths') };
+    // TINY_GRID's model has 2 layers, the tiny checkpoint 4: depths 2 and 3 need the checkpoint.
+    await expect(
+      preflightExperiment({ ...options, grid: { ...TINY_GRID, queryDepths: [1, 2, 3] } }),
+    ).rejects.toThrow(
+      "--depths: the grid's full model has 2 layers, so every query depth (--depths) must be in 1…1; got 2, 3",
+    );
+    await expect(
+      preflightExperiment({
+        ...options,
+        init: TINY_MODEL,
+        grid: { ...TINY_GRID, queryDepths: [1, 2, 3] },
+      }),
+    ).resolves.toHaveLength(1);
+  });
+
   it('fails on no dataset at all', async () => {
     await expect(
       preflightExperiment({ datasets: [], out: join(root(), 'none'), grid: TINY_GRID }),

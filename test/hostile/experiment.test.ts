@@ -144,6 +144,14 @@ const initCases: HostileCase[] = [
 
 const vectorCases: HostileCase[] = [
   bad(
+    '--depths deeper than the grid model (no --init)',
+    {},
+    experiment('--depths', '1,4'),
+    '--depths',
+    "the grid's full model has 4 layers",
+    'got 4',
+  ),
+  bad(
     '--word-vectors a missing file',
     {},
     experiment('--word-vectors', '$DIR/v.txt'),
@@ -276,6 +284,13 @@ const datasetCases: HostileCase[] = [
 ];
 
 const walkthroughCases: HostileCase[] = [
+  bad(
+    'walkthrough --depths deeper than its model',
+    {},
+    kalelab('out', 'walkthrough', '--quick', '--out', '$DIR/out', '--depths', '4'),
+    '--depths',
+    "the grid's full model has 4 layers",
+  ),
   bad(
     'walkthrough --out a file',
     { out: 'x' },
