@@ -5,7 +5,7 @@
  * naming the option and the file, before any model is made: each case also checks that
  * --out holds no models/ folder and that it failed within seconds.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, cli, describeCases, type FileSpec, type HostileCase } from './corpus.js';
 import { tinyModel } from './tiny-model.js';
@@ -307,7 +307,18 @@ const walkthroughCases: HostileCase[] = [
   ),
 ];
 
+/** --estimate-only makes nothing: not even the --out folder the real run would check. */
+const estimateOnly: HostileCase = {
+  name: 'walkthrough --estimate-only with a fresh --out',
+  files: {},
+  run: (dir) => cli(['walkthrough', '--quick', '--estimate-only', '--out', `${dir}/out`]),
+  expect: {
+    accept: (_, dir) => check(!existsSync(join(dir, 'out')), 'made --out for an estimate'),
+  },
+};
+
 describeCases('experiment', [
+  estimateOnly,
   ...initCases,
   ...vectorCases,
   ...outCases,

@@ -187,7 +187,7 @@ export function registerWalkthrough(program: Command): void {
       // The estimate below takes seconds; bad --depths, --out or --word-vectors fail before it.
       const merged = gridOptions(walkthrough.preset, grid);
       checkGridDepths(merged);
-      await checkOutputFolder(flags.out);
+      if (!flags.estimateOnly) await checkOutputFolder(flags.out); // it makes the folder
       await checkWordVectors(merged.wordVectors);
       const backend = await initBackend();
       const estimate = await estimateExperiment({
