@@ -94,3 +94,4 @@ export {
   type WordVectors,
   type WordEmbeddingInit,
 } from './word-vectors.js';
+export { checkWordVectorsHead } from './word-vectors-head.js';

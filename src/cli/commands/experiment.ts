@@ -2,6 +2,10 @@ import type { Command } from 'commander';
 import { initBackend, type BackendReport } from '../../backend/index.js';
 import {
   GRID_PRESET_NAMES,
+  checkGridDepths,
+  checkOutputFolder,
+  checkWordVectors,
+  gridOptions,
   WALKTHROUGH_PRESETS,
   estimateExperiment,
   formatResultsTable,
@@ -178,6 +182,11 @@ export function registerWalkthrough(program: Command): void {
     .action(async (flags: WalkthroughFlags) => {
       const walkthrough = walkthroughRun(walkthroughSize(flags), seedFlag(flags.seed));
       const grid = gridOverrides(flags, walkthrough.grid); // bad flags fail before the backend starts
+      // The estimate below takes seconds; bad --depths, --out or --word-vectors fail before it.
+      const merged = gridOptions(walkthrough.preset, grid);
+      checkGridDepths(merged);
+      if (!flags.estimateOnly) await checkOutputFolder(flags.out); // it makes the folder
+      await checkWordVectors(merged.wordVectors);
       const backend = await initBackend();
       const estimate = await estimateExperiment({
         datasets: walkthrough.datasets,
