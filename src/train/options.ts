@@ -72,6 +72,12 @@ export interface TrainOptions {
   readonly betas?: readonly [number, number];
   /** AdamW ε. Default 1e-8. */
   readonly eps?: number;
+  /**
+   * Worker threads for data-parallel training (data-parallel.ts; 1: this thread). Default:
+   * `KALELAB_TRAIN_WORKERS`, else every core when there are ≥ 2 and the backend is wasm
+   * (on the main thread). Capped at batchSize. Same losses and weights up to float rounding.
+   */
+  readonly workers?: number;
 }
 
 /**
@@ -81,10 +87,8 @@ export interface TrainOptions {
  */
 export type TrainSettings = Omit<TrainOptions, 'progress' | 'signal'>;
 
-type Resolved = Required<
-  Omit<TrainOptions, 'hardNegatives' | 'steps' | 'warmupSteps' | 'checkpointDir' | 'signal'>
-> &
-  Pick<TrainOptions, 'hardNegatives' | 'steps' | 'warmupSteps' | 'checkpointDir' | 'signal'>;
+type Optional = 'hardNegatives' | 'steps' | 'warmupSteps' | 'checkpointDir' | 'signal' | 'workers';
+type Resolved = Required<Omit<TrainOptions, Optional>> & Pick<TrainOptions, Optional>;
 export type ResolvedTrainOptions = Readonly<Resolved>;
 
 export const DEFAULT_TRAIN_OPTIONS = Object.freeze({
@@ -121,6 +125,7 @@ const KNOWN = new Set<string>([
   'checkpointDir',
   'signal',
   'progress',
+  'workers',
 ]);
 
 const check = optionChecks('TrainOptions');
@@ -155,6 +160,7 @@ export function resolveTrainOptions(options: TrainOptions = {}): ResolvedTrainOp
   int('checkpointEvery', o.checkpointEvery, 0);
   check.bool('resume', o.resume);
   int('logEvery', o.logEvery, 1);
+  if (o.workers !== undefined) int('workers', o.workers, 1);
   return Object.freeze(o);
 }
 

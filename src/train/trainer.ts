@@ -15,7 +15,6 @@
  * It trains the encoders in place (the caller's `dual` holds the result) and does not
  * evaluate (src/eval does) or save a final model (use saveDualEncoder).
  */
-import * as tf from '@tensorflow/tfjs';
 import type { RetrievalDataset } from '../data/index.js';
 import type { WordPieceTokenizer } from '../text/index.js';
 import { explainHeapExhausted } from '../backend/index.js';
@@ -27,13 +26,15 @@ import {
   type StepRecord,
   type TrainerState,
 } from './checkpoint.js';
+import { dataParallelEngine, trainWorkers } from './data-parallel.js';
 import {
   assignDualEncoder,
   disposeDualEncoder,
   dualParameters,
   type DualEncoder,
 } from './dual-encoder.js';
-import { AdamW, GradientAccumulator, clipCoefficient, globalNorm } from './optimizer.js';
+import { localEngine, type StepEngine } from './engine.js';
+import type { AdamWState } from './optimizer.js';
 import {
   resolveTrainOptions,
   resumeFingerprint,
@@ -41,7 +42,6 @@ import {
   type TrainOptions,
 } from './options.js';
 import { learningRateAt, warmupStepsFromRatio } from './schedule.js';
-import { contrastiveStep } from './step.js';
 
 export interface TrainHooks {
   /** After every optimiser step; return 'stop' to end the run (checkpointed if configured). */
@@ -120,8 +120,8 @@ export async function trainDualEncoder(
   );
   const schedule = { peakLr: o.lr, warmupSteps, totalSteps };
   const fingerprint = resumeFingerprint(o, totalSteps);
-  const params = dualParameters(dual);
-  const optimizer = new AdamW(params, { weightDecay: o.weightDecay, betas: o.betas, eps: o.eps });
+  const workers = Math.min(trainWorkers(o.workers), o.batchSize);
+  let engine: StepEngine | undefined;
   const history: StepRecord[] = [];
   let step = 0;
   let priorSeconds = 0;
@@ -130,6 +130,7 @@ export async function trainDualEncoder(
   let savedAt = -1;
 
   try {
+    let resumedState: AdamWState | undefined;
     if (o.checkpointDir !== undefined && o.resume) {
       const found = await findTrainCheckpoint(o.checkpointDir);
       if (found !== undefined) {
@@ -137,7 +138,7 @@ export async function trainDualEncoder(
         try {
           checkFingerprint(found, saved.state, fingerprint);
           assignDualEncoder(dual, saved.dual);
-          optimizer.setState(saved.optimizer);
+          resumedState = saved.optimizer;
           sampler.seek(saved.state.position);
           history.push(...saved.state.history);
           step = saved.state.step;
@@ -150,6 +151,11 @@ export async function trainDualEncoder(
         }
       }
     }
+    engine =
+      workers > 1
+        ? await dataParallelEngine(dual, tokenizer, o, workers, resumedState)
+        : localEngine(dual, tokenizer, dualParameters(dual), o, resumedState);
+    const steps: StepEngine = engine;
     const resumedFrom = step;
     const started = performance.now();
     let examples = 0;
@@ -170,7 +176,7 @@ export async function trainDualEncoder(
       lastCheckpoint = await writeTrainCheckpoint(o.checkpointDir, {
         dual,
         tokenizer,
-        optimizer: optimizer.getState(),
+        optimizer: await steps.sync(), // data-parallel: replica 0's weights into `dual`
         state,
       });
       savedAt = step;
@@ -182,36 +188,19 @@ export async function trainDualEncoder(
         stopped = true;
         break;
       }
-      const accumulator = new GradientAccumulator();
-      let lossSum = 0;
-      try {
-        for (let micro = 0; micro < o.gradientAccumulation; micro++) {
-          const batch = sampler.next();
-          const r = contrastiveStep(dual, tokenizer, batch, params, o);
-          accumulator.add(r.grads);
-          lossSum += r.loss;
-          examples += batch.queries.length;
-          tokens += r.tokens;
-          flops += r.flops;
-        }
-      } catch (error) {
-        accumulator.dispose();
-        throw explainHeapError(error, step + 1, o, lastCheckpoint);
-      }
-      const mean = accumulator.takeMean();
+      const batches = Array.from({ length: o.gradientAccumulation }, () => sampler.next());
       const lr = learningRateAt(schedule, step);
-      // Clipping as a factor inside the update: no clipped copies of the gradients (memory).
-      const gradNorm = globalNorm(mean);
-      const scale = o.maxGradNorm > 0 ? clipCoefficient(gradNorm, o.maxGradNorm) : 1;
+      let done;
       try {
-        optimizer.applyGradients(mean, lr, scale);
+        done = await steps.step(batches, lr);
       } catch (error) {
         throw explainHeapError(error, step + 1, o, lastCheckpoint);
-      } finally {
-        tf.dispose([...mean.values()]);
       }
+      const { loss, gradNorm } = done;
+      examples += batches.reduce((n, b) => n + b.queries.length, 0);
+      tokens += done.tokens;
+      flops += done.flops;
       step += 1;
-      const loss = lossSum / o.gradientAccumulation;
       if (!Number.isFinite(loss)) {
         throw new Error(
           `trainDualEncoder: loss is ${loss} at step ${step} (lr ${lr}); lower lr or check the data`,
@@ -245,6 +234,7 @@ export async function trainDualEncoder(
       if (stopped) break;
     }
     if (stopped && savedAt !== step) await checkpoint();
+    if (engine.workers > 1 && savedAt !== step) await steps.sync(); // the caller's dual holds the result
     const seconds = (performance.now() - started) / 1000;
     return {
       steps: step,
@@ -259,7 +249,7 @@ export async function trainDualEncoder(
       ...(lastCheckpoint !== undefined ? { checkpoint: lastCheckpoint } : {}),
     };
   } finally {
-    optimizer.dispose();
+    await engine?.close();
   }
 }
 
