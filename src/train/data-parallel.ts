@@ -17,7 +17,7 @@
  * It does not sample batches or schedule the learning rate (trainer.ts does).
  */
 import * as tf from '@tensorflow/tfjs';
-import { isMainThread, type Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { activeBackend, availableCores, THREADS_ENV, type BackendName } from '../backend/index.js';
 import { encoderFlops, type Pooling } from '../model/index.js';
 import type { EncodedBatch, WordPieceTokenizer } from '../text/index.js';
@@ -82,9 +82,9 @@ export type FromWorker =
 
 /**
  * Workers for a run: `requested` if given, else `KALELAB_TRAIN_WORKERS`, else every core
- * when there are at least 2, the backend is wasm and this is the main thread (a worker
- * thread, such as the grid's background trainer, already shares the cores). Throws on a
- * bad value, naming the option or the variable.
+ * when there are at least 2 and the backend is wasm. The same on a worker thread (the
+ * grid's background trainer): the count changes float rounding, so a model must get the
+ * same count wherever it is trained. Throws on a bad value, naming the variable.
  */
 export function trainWorkers(requested?: number, env: NodeJS.ProcessEnv = process.env): number {
   if (requested !== undefined) return requested;
@@ -98,7 +98,7 @@ export function trainWorkers(requested?: number, env: NodeJS.ProcessEnv = proces
   }
   const backend = activeBackend()?.name ?? tf.getBackend();
   const cores = availableCores();
-  return isMainThread && cores >= 2 && backend === 'wasm' ? cores : 1;
+  return cores >= 2 && backend === 'wasm' ? cores : 1;
 }
 
 /** [start, count] of each of `workers` contiguous shards of `rows` (sizes differ by ≤ 1). */

@@ -74,8 +74,8 @@ export interface TrainOptions {
   readonly eps?: number;
   /**
    * Worker threads for data-parallel training (data-parallel.ts; 1: this thread). Default:
-   * `KALELAB_TRAIN_WORKERS`, else every core when there are ≥ 2 and the backend is wasm
-   * (on the main thread). Capped at batchSize. Same losses and weights up to float rounding.
+   * `KALELAB_TRAIN_WORKERS`, else every core when there are ≥ 2 and the backend is wasm.
+   * Capped at batchSize. Same losses and weights as 1 up to float rounding.
    */
   readonly workers?: number;
 }

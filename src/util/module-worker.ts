@@ -21,7 +21,9 @@ export function startModuleWorker(
   name: string,
   options: WorkerOptions = {},
 ): Worker {
-  if (!callerUrl.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, callerUrl), options);
+  // pathname: a module loaded by tsImport has a query (?tsx-namespace=…) after its name.
+  if (!new URL(callerUrl).pathname.endsWith('.ts'))
+    return new Worker(new URL(`./${name}.js`, callerUrl), options);
   const tsx = tsxEsmApi();
   const entry = new URL(`./${name}.ts`, callerUrl).href;
   const script = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}));`;
