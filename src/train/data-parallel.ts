@@ -123,15 +123,23 @@ export interface DataParallelEngine extends StepEngine {
   fingerprints(): Promise<{ hash: string; step: number }[]>;
 }
 
-/** Starts `workers` replicas of `dual` (with optimiser `state` when resuming). */
+export interface DataParallelStart {
+  /** Tokenizes the text batches of `step` (not needed for `stepShards`). */
+  readonly tokenizer?: WordPieceTokenizer;
+  /** Optimiser state to resume from. */
+  readonly state?: AdamWState;
+  /** Longest wait at an exchange. Default DEFAULT_EXCHANGE_TIMEOUT_MS. */
+  readonly timeoutMs?: number;
+}
+
+/** Starts `workers` replicas of `dual` training with options `o`. */
 export async function dataParallelEngine(
   dual: DualEncoder,
-  tokenizer: WordPieceTokenizer,
   o: ResolvedTrainOptions,
   workers: number,
-  state?: AdamWState,
-  timeoutMs = DEFAULT_EXCHANGE_TIMEOUT_MS,
+  start: DataParallelStart = {},
 ): Promise<DataParallelEngine> {
+  const { tokenizer, state, timeoutMs = DEFAULT_EXCHANGE_TIMEOUT_MS } = start;
   const hidden = dual.query.config.hiddenSize;
   if (dual.passage.config.hiddenSize !== hidden) {
     throw new Error(
@@ -184,6 +192,7 @@ export async function dataParallelEngine(
     throw error;
   }
   const shard = (batch: { queries: readonly string[]; passages: readonly string[] }) => {
+    if (!tokenizer) throw new Error('dataParallelEngine: step needs a tokenizer; none was given');
     const b = batch.queries.length;
     const group = batch.passages.length / b;
     return shardRanges(b, workers).map(([start, count]): ShardInput => ({

@@ -153,7 +153,10 @@ export async function trainDualEncoder(
     }
     engine =
       workers > 1
-        ? await dataParallelEngine(dual, tokenizer, o, workers, resumedState)
+        ? await dataParallelEngine(dual, o, workers, {
+            tokenizer,
+            ...(resumedState ? { state: resumedState } : {}),
+          })
         : localEngine(dual, tokenizer, dualParameters(dual), o, resumedState);
     const steps: StepEngine = engine;
     const resumedFrom = step;

@@ -180,7 +180,7 @@ describe('data-parallel training over worker threads', () => {
   it('keeps the replicas identical and hands replica 0 back', async () => {
     const dual = fresh();
     const o = resolveTrainOptions({ ...TRAIN, gradientAccumulation: 1 });
-    const engine = await dataParallelEngine(dual, tokenizer, o, 2);
+    const engine = await dataParallelEngine(dual, o, 2, { tokenizer });
     try {
       const sampler = new BatchSampler(dataset.corpus, dataset.splits.train!, {
         batchSize: 6,
@@ -204,7 +204,7 @@ describe('data-parallel training over worker threads', () => {
 
   it("turns a worker's error into a clear error, not a hang", async () => {
     const dual = fresh();
-    const engine = await dataParallelEngine(dual, tokenizer, resolveTrainOptions(TRAIN), 2);
+    const engine = await dataParallelEngine(dual, resolveTrainOptions(TRAIN), 2);
     const good = (start: number): ShardInput => ({
       q: tokenizer.encodeBatch(['wa0 wb0', 'wc0 wd0', 'we0 wf0'], { maxLength: 8 }),
       p: tokenizer.encodeBatch(['wa0', 'wb0', 'wc0', 'wd0', 'we0', 'wf0'], { maxLength: 10 }),
