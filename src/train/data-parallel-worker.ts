@@ -3,8 +3,9 @@
  * replica of the dual encoder and its own AdamW. Per step, for each micro-batch, it embeds
  * its shard, swaps embeddings with the other workers through shared memory (blocking
  * inside the loss function), and takes its share of the full batch's gradient; then the
- * workers sum their gradients in shared memory and every replica applies the same clipped
- * AdamW update, so the replicas stay identical.
+ * workers sum their gradients in shared memory, each updates the parameters it owns with
+ * AdamW (clipped by the global norm of the whole sum), and every replica copies the others'
+ * updated parameters in, so the replicas stay identical.
  */
 import * as tf from '@tensorflow/tfjs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
@@ -14,8 +15,8 @@ import type { ShardedEmbeddings } from './contrastive-loss.js';
 import type { FromWorker, ShardInput, ToWorker, WorkerInit } from './data-parallel.js';
 import { dualParameters } from './dual-encoder.js';
 import { clippedUpdate } from './engine.js';
-import { Exchange, abortExchange } from './exchange.js';
-import { AdamW, GradientAccumulator } from './optimizer.js';
+import { Exchange, abortExchange, partitionParameters } from './exchange.js';
+import { AdamW, GradientAccumulator, globalNorm } from './optimizer.js';
 import { buildReplica, replicaFingerprint, replicaValues } from './replica.js';
 import { shardGradients } from './step.js';
 
@@ -35,9 +36,16 @@ try {
 const dual = buildReplica(init.replica);
 const params = dualParameters(dual);
 const names = params.map((p) => p.name);
-const optimizer = new AdamW(params, init.adamw);
-if (init.optimizer) optimizer.setState(init.optimizer);
 const exchange = new Exchange(init.layout, init.buffers, init.index, init.timeoutMs);
+// This worker keeps the moments of, and updates, only the parameters it owns (exchange.ts).
+const owner = partitionParameters(init.layout.paramSizes, init.layout.workers);
+const owned = params.filter((_, i) => owner[i] === init.index);
+const optimizer = new AdamW(owned, init.adamw);
+if (init.optimizer) {
+  const mine = new Set(owned.map((p) => p.name));
+  const moments = [...init.optimizer.moments].filter(([name]) => mine.has(name));
+  optimizer.setState({ step: init.optimizer.step, moments: new Map(moments) });
+}
 
 /** Publishes this shard's embeddings, waits for every shard's, and returns copies of all. */
 function swapEmbeddings(shard: ShardInput, queries: Float32Array, passages: Float32Array) {
@@ -83,7 +91,7 @@ function shardShare(micro: readonly ShardInput[]): { loss: number; grads: Map<st
   return { loss: loss / micro.length, grads: accumulator.takeMean() };
 }
 
-/** Sums every worker's gradient in shared memory; returns the sum as tensors. */
+/** Sums every worker's gradient in shared memory; returns the sum of the owned ones. */
 function allReduce(grads: ReadonlyMap<string, tf.Tensor>): Map<string, tf.Tensor> {
   const slot = exchange.slot(init.index);
   params.forEach((p, i) => {
@@ -99,12 +107,29 @@ function allReduce(grads: ReadonlyMap<string, tf.Tensor>): Map<string, tf.Tensor
   const sum = exchange.slot(0);
   const out = new Map<string, tf.Tensor>();
   params.forEach((p, i) => {
-    if (!exchange.anyPresent(i)) return;
+    if (owner[i] !== init.index || !exchange.anyPresent(i)) return;
     const at = exchange.offsets[i]!;
-    // A copy: a backend may keep the array it is given, and slot 0 is rewritten next step.
+    // A copy: a backend may keep the array it is given, and slot 0 is rewritten below.
     out.set(p.name, tf.tensor(sum.slice(at, at + p.variable.size), p.variable.shape, 'float32'));
   });
   return out;
+}
+
+/** Every owner publishes its updated parameters in slot 0; the others copy them in. */
+function shareUpdates(): void {
+  const values = exchange.slot(0);
+  params.forEach((p, i) => {
+    if (owner[i] === init.index)
+      values.set(p.variable.dataSync() as Float32Array, exchange.offsets[i]!);
+  });
+  exchange.barrier('parameters written');
+  params.forEach((p, i) => {
+    if (owner[i] === init.index) return;
+    const at = exchange.offsets[i]!;
+    const update = tf.tensor(values.slice(at, at + p.variable.size), p.variable.shape, 'float32');
+    p.variable.assign(update);
+    update.dispose();
+  });
 }
 
 function step(lr: number, micro: readonly ShardInput[]): FromWorker {
@@ -115,19 +140,24 @@ function step(lr: number, micro: readonly ShardInput[]): FromWorker {
   } finally {
     tf.dispose([...share.grads.values()]);
   }
+  let gradNorm: number;
   try {
-    const gradNorm = clippedUpdate(optimizer, summed, lr, init.maxGradNorm);
-    return { type: 'stepped', loss: share.loss, gradNorm };
+    // The clip factor needs the norm of the whole summed gradient: every owner's part.
+    exchange.setPartialNorm(globalNorm(summed) ** 2);
+    exchange.barrier('norms written');
+    gradNorm = clippedUpdate(optimizer, summed, lr, init.maxGradNorm, exchange.totalNorm());
   } finally {
     tf.dispose([...summed.values()]);
   }
+  shareUpdates();
+  return { type: 'stepped', loss: share.loss, gradNorm };
 }
 
 function handle(message: ToWorker): void {
   if (message.type === 'step') {
     post(step(message.lr, message.micro));
   } else if (message.type === 'sync') {
-    const values = replicaValues(dual);
+    const values = init.index === 0 ? replicaValues(dual) : []; // the replicas are equal
     const state = optimizer.getState();
     const moments = [...state.moments.values()].flatMap((m) => [m.m.buffer, m.v.buffer]);
     post({ type: 'synced', values, optimizer: state }, [

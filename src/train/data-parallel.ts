@@ -11,8 +11,9 @@
  * embeddings as constants (`shardContrastiveLoss`). Every embedding is made by exactly one
  * worker, so the sum of the workers' parameter gradients is the full-batch gradient (no
  * dropout in kalelab's encoder: exact up to float summation order). The workers sum their
- * gradients in shared memory and each applies the same global-norm clipping and AdamW
- * update, so the replicas stay identical; `sync` copies replica 0 back for checkpoints.
+ * gradients in shared memory; each parameter is updated by one owning worker (AdamW, with
+ * the clip factor of the whole sum's global norm) and copied into the other replicas, so
+ * they stay identical; `sync` copies replica 0 and every owner's moments back.
  *
  * It does not sample batches or schedule the learning rate (trainer.ts does).
  */
@@ -228,10 +229,15 @@ export async function dataParallelEngine(
       return { ...(await stepShards(micro, lr)), tokens, flops };
     },
     async sync() {
-      const reply = (await pool.all((w) => (w === 0 ? { type: 'sync' } : undefined)))[0];
-      const synced = reply as Extract<FromWorker, { type: 'synced' }>;
-      assignReplicaValues(dual, synced.values);
-      return synced.optimizer;
+      // Replica 0's weights; each parameter's moments from the worker that owns it.
+      const replies = (await pool.all(() => ({ type: 'sync' }))) as Extract<
+        FromWorker,
+        { type: 'synced' }
+      >[];
+      assignReplicaValues(dual, replies[0]!.values);
+      const moments = new Map(replies.flatMap((r) => [...r.optimizer.moments]));
+      const ordered = params.map((p) => [p.name, moments.get(p.name)!] as const);
+      return { step: replies[0]!.optimizer.step, moments: new Map(ordered) };
     },
     async fingerprints() {
       const replies = await pool.all(() => ({ type: 'fingerprint' }));

@@ -50,14 +50,17 @@ export function adamwOptions(o: ResolvedTrainOptions): AdamWOptions {
   return { weightDecay: o.weightDecay, betas: o.betas, eps: o.eps };
 }
 
-/** Scales the gradients by PyTorch's clip factor inside the update: no clipped copies (memory). */
+/**
+ * Scales the gradients by PyTorch's clip factor inside the update: no clipped copies
+ * (memory). `gradNorm`: the global norm when `grads` is only part of the gradient.
+ */
 export function clippedUpdate(
   optimizer: AdamW,
   grads: ReadonlyMap<string, tf.Tensor>,
   lr: number,
   maxGradNorm: number,
+  gradNorm = globalNorm(grads),
 ): number {
-  const gradNorm = globalNorm(grads);
   const scale = maxGradNorm > 0 ? clipCoefficient(gradNorm, maxGradNorm) : 1;
   optimizer.applyGradients(grads, lr, scale);
   return gradNorm;

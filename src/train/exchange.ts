@@ -9,6 +9,12 @@
  * - `gradients` (Float32): one slot per worker of P values (every distinct trainable
  *   parameter, dualParameters order, flattened); `present` (Int32) flags per worker and
  *   parameter whether it had a gradient (a missing one is no update, as PyTorch's None).
+ *   After the sum, slot 0 also carries each parameter's updated values from its owner.
+ * - `norms` (Float64): each worker's sum of squares of its owned summed gradients.
+ *
+ * `partitionParameters` assigns every parameter one owning worker, which alone keeps its
+ * AdamW moments and updates it (the optimiser is a third of a small model's step: sharing
+ * it out is what lets N workers approach N×).
  *
  * The barrier is a generation counter on `Atomics.wait`; every wait has a deadline, and
  * an abort wakes every waiter, so a dead or failed worker stops the others instead of
@@ -31,6 +37,7 @@ export interface ExchangeBuffers {
   readonly embeddings: SharedArrayBuffer;
   readonly gradients: SharedArrayBuffer;
   readonly present: SharedArrayBuffer;
+  readonly norms: SharedArrayBuffer;
 }
 
 const ABORT = 0;
@@ -50,7 +57,24 @@ export function allocateExchange(layout: ExchangeLayout): ExchangeBuffers {
     present: new SharedArrayBuffer(
       layout.workers * layout.paramSizes.length * Int32Array.BYTES_PER_ELEMENT,
     ),
+    norms: new SharedArrayBuffer(layout.workers * Float64Array.BYTES_PER_ELEMENT),
   };
+}
+
+/**
+ * The owning worker of each parameter: largest first, each to the least-loaded worker
+ * (ties: the lower index), so the optimiser's work is balanced. Deterministic.
+ */
+export function partitionParameters(sizes: readonly number[], workers: number): number[] {
+  const load = new Array<number>(workers).fill(0);
+  const owner = new Array<number>(sizes.length).fill(0);
+  const order = sizes.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b);
+  for (const i of order) {
+    const w = load.indexOf(Math.min(...load));
+    owner[i] = w;
+    load[w] = load[w]! + sizes[i]!;
+  }
+  return owner;
 }
 
 /** Stops every worker waiting at (or arriving at) a barrier; `by` -1 is the coordinator. */
@@ -131,6 +155,16 @@ export class Exchange {
       const add = slots[w]!;
       for (let i = lo; i < hi; i++) out[i] = out[i]! + add[i]!;
     }
+  }
+
+  /** Publishes this worker's sum of squares of its owned gradients. */
+  setPartialNorm(sumOfSquares: number): void {
+    new Float64Array(this.buffers.norms)[this.worker] = sumOfSquares;
+  }
+
+  /** The global L2 norm from every worker's part, summed in worker order (after a barrier). */
+  totalNorm(): number {
+    return Math.sqrt(new Float64Array(this.buffers.norms).reduce((a, b) => a + b, 0));
   }
 
   /** Waits until every worker has arrived; throws on abort or after `timeoutMs`. */

@@ -177,6 +177,27 @@ describe('data-parallel training over worker threads', () => {
     disposeDualEncoder(two);
   });
 
+  it("resumes from a checkpoint (replica 0, every owner's moments) to the uninterrupted run", async () => {
+    const opts = { ...TRAIN, steps: 4, workers: 2, checkpointEvery: 2 };
+    const whole = fresh();
+    const a = await trainDualEncoder(whole, tokenizer, dataset, opts);
+    const dir = join(scratch(), 'resume');
+    const stopped = fresh();
+    await trainDualEncoder(
+      stopped,
+      tokenizer,
+      dataset,
+      { ...opts, checkpointDir: dir },
+      { onStep: (r) => (r.step === 3 ? 'stop' : undefined) },
+    );
+    const resumed = fresh();
+    const b = await trainDualEncoder(resumed, tokenizer, dataset, { ...opts, checkpointDir: dir });
+    expect(b.resumedFrom).toBe(3);
+    expect(b.history.map((h) => h.loss)).toEqual(a.history.map((h) => h.loss));
+    expect(replicaFingerprint(resumed)).toBe(replicaFingerprint(whole));
+    for (const d of [whole, stopped, resumed]) disposeDualEncoder(d);
+  });
+
   it('keeps the replicas identical and hands replica 0 back', async () => {
     const dual = fresh();
     const o = resolveTrainOptions({ ...TRAIN, gradientAccumulation: 1 });

@@ -3,6 +3,7 @@ import {
   Exchange,
   abortExchange,
   allocateExchange,
+  partitionParameters,
   type ExchangeLayout,
 } from '../../src/train/exchange.js';
 
@@ -47,5 +48,12 @@ describe('Exchange', () => {
     expect(() => new Exchange(layout, fresh, 1, 60_000).barrier('x')).toThrow(
       /the coordinator stopped the run/,
     );
+  });
+});
+
+describe('partitionParameters', () => {
+  it('gives each parameter one owner, largest first to the least-loaded worker', () => {
+    expect(partitionParameters([10, 1, 7, 4, 2], 2)).toEqual([0, 1, 1, 1, 0]);
+    expect(partitionParameters([5, 5], 3)).toEqual([0, 1]);
   });
 });
