@@ -27,3 +27,4 @@ export {
   type CorpusEncodingBenchOptions,
 } from './corpus-encoding.js';
 export { benchSearch, BERT_BASE_SHAPE, type SearchBench } from './search.js';
+export { benchTrainingParallel } from './training-parallel.js';

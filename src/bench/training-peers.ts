@@ -1,6 +1,7 @@
 /**
  * The training rows of `kalelab bench`: the same shapes (training.ts) on wasm with one
- * thread and with every core, each in its own process (a process's thread count is fixed
+ * thread, with every core (threaded wasm) and data-parallel over every core
+ * (training-parallel.ts: one wasm thread per worker), each in its own process (a process's thread count is fixed
  * when its backend starts), and in PyTorch on CPU with the same thread counts
  * (bench/train_throughput_torch.py, where a Python with torch is found). Runs one process at
  * a time, so the measurements do not compete for the cores.
@@ -10,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { THREADS_ENV, availableCores } from '../backend/index.js';
+import { TRAIN_WORKERS_ENV } from '../train/index.js';
 import type { TrainingBench } from './training.js';
 
 const run = promisify(execFile);
@@ -21,6 +23,8 @@ export interface TrainingPeersOptions {
   readonly only?: readonly string[];
   /** Thread counts (default: 1 and every core). */
   readonly threads?: readonly number[];
+  /** Data-parallel worker counts, one wasm thread each (default: every core, if ≥ 2). */
+  readonly workers?: readonly number[];
   /** Skip PyTorch. Default false. */
   readonly noTorch?: boolean;
   /** Python with torch. Default `KALELAB_PYTHON`, else /usr/bin/python3. */
@@ -46,8 +50,13 @@ const torchScript = fileURLToPath(
 );
 const TIMEOUT_MS = 3_600_000; // BERT-base on one core: about a minute a step
 
-async function kalelabRows(threads: number, steps: number, only: readonly string[]) {
-  const env = { ...process.env, KALELAB_BACKEND: 'wasm', [THREADS_ENV]: String(threads) };
+async function kalelabRows(threads: number, steps: number, only: readonly string[], workers = 1) {
+  const env = {
+    ...process.env,
+    KALELAB_BACKEND: 'wasm',
+    [THREADS_ENV]: String(threads),
+    [TRAIN_WORKERS_ENV]: String(workers),
+  };
   const { stdout } = await run(process.execPath, [...loader, child, String(steps), ...only], {
     env,
     timeout: TIMEOUT_MS,
@@ -56,7 +65,10 @@ async function kalelabRows(threads: number, steps: number, only: readonly string
   return (JSON.parse(stdout.trim().split('\n').at(-1)!) as { training: TrainingBench[] }).training;
 }
 
-interface TorchRow extends Omit<TrainingBench, 'framework' | 'backend' | 'threads' | 'gflops'> {
+interface TorchRow extends Omit<
+  TrainingBench,
+  'framework' | 'backend' | 'threads' | 'workers' | 'gflops'
+> {
   readonly gflops?: number;
 }
 
@@ -75,12 +87,16 @@ async function torchRows(python: string, threads: number, steps: number, only: r
         framework: 'pytorch',
         backend: 'cpu',
         threads: out.threads,
+        workers: 1,
       } as TrainingBench);
   }
   return rows;
 }
 
-/** Training rows for one thread and every core, kalelab (wasm) then PyTorch, per count. */
+/**
+ * Training rows for one thread and every core, kalelab (wasm) then PyTorch, per count; then
+ * kalelab data-parallel over every core.
+ */
 export async function benchTrainingPeers(
   options: TrainingPeersOptions = {},
 ): Promise<TrainingRows> {
@@ -106,5 +122,8 @@ export async function benchTrainingPeers(
       notes.push(`pytorch ${threads} thread(s): ${(error as Error).message.split('\n')[0]}`);
     }
   }
+  const cores = availableCores();
+  for (const workers of options.workers ?? (cores >= 2 ? [cores] : []))
+    rows.push(...(await kalelabRows(1, steps, only, workers)));
   return { rows, notes };
 }

@@ -27,6 +27,8 @@ export interface TrainingBench {
   /** The tfjs backend ('wasm', ...), or 'cpu' for PyTorch. */
   readonly backend: string;
   readonly threads: number;
+  /** Data-parallel worker threads (training-parallel.ts), each on `threads`; 1: none. */
+  readonly workers: number;
   readonly hidden: number;
   readonly layers: number;
   readonly batch: number;
@@ -77,6 +79,7 @@ export function benchTraining(shape: TrainingShape, steps = 3): TrainingBench {
     framework: 'kalelab',
     backend: backend?.name ?? tf.getBackend(),
     threads: backend?.threads ?? 1,
+    workers: 1,
     hidden: shape.config.hiddenSize,
     layers: shape.config.numHiddenLayers,
     batch: shape.batch,

@@ -63,6 +63,7 @@ export function scoreRun(
   run: Run,
   metrics: readonly string[] = datasetMetrics(dataset),
 ): Record<string, number> {
+  if (metrics.length === 0) throw new Error('scoreRun: no metrics given');
   const specs = metrics.map((m) => parseMetric(m));
   const withAnswers = Object.values(queries).some((q) => (q.answers?.length ?? 0) > 0);
   // With answer strings, accuracy@K is DPR's answer accuracy; everything else comes from qrels.
@@ -73,14 +74,18 @@ export function scoreRun(
       .filter((id) => Object.hasOwn(qrels, id))
       .map((id) => [id, qrels[id]!]),
   );
-  const out: Record<string, number> = {
-    ...evaluateRun(
-      scopedQrels,
-      run,
-      fromQrels.map((s) => s.name),
-      { complete: true },
-    ).aggregate,
-  };
+  // DPR metrics are often all answer-based: then there is nothing to ask of the qrels.
+  const out: Record<string, number> =
+    fromQrels.length === 0
+      ? {}
+      : {
+          ...evaluateRun(
+            scopedQrels,
+            run,
+            fromQrels.map((s) => s.name),
+            { complete: true },
+          ).aggregate,
+        };
   if (fromAnswers.length > 0) {
     const ks = fromAnswers.map((s) => s.k!);
     Object.assign(out, answerAccuracy(queries, run, dataset.corpus, ks).aggregate);

@@ -11,15 +11,12 @@
  * `claim(name)` by a main thread that has nothing else to do (work stealing). Progress
  * and training steps come back as messages.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { RetrievalDataset } from '../data/types.js';
 import type { BackendName } from '../backend/index.js';
 import type { BertConfig, Pooling } from '../model/index.js';
 import type { StepRecord, TrainOptions, WordEmbeddingInit } from '../train/index.js';
 import type { ProgressEvent, ProgressSink } from '../util/index.js';
+import { startModuleWorker } from '../util/module-worker.js';
 import type { ArtifactRef } from './cache.js';
 
 /** One model the worker makes: `ensureDual(model, {config, depths, seed})`. */
@@ -107,9 +104,7 @@ export function trainInBackground(
       return [job.name, { promise, resolve, reject }] as const;
     }),
   );
-  const entry = workerEntry();
-  const worker = new Worker(entry.source, {
-    ...entry.options,
+  const worker = startModuleWorker(import.meta.url, 'train-worker', {
     workerData: request,
     // The worker prints nothing itself; an uncaught error arrives as an 'error' event.
     stdout: false,
@@ -157,28 +152,4 @@ export function trainInBackground(
       await worker.terminate();
     },
   };
-}
-
-/**
- * The worker's module: the compiled .js next to this file, or — when this file runs from
- * source (.ts, under vitest or tsx) — the .ts source, loaded through tsx's API (a loader
- * flag in the worker's execArgv is not honoured by worker threads).
- */
-function workerEntry(): { source: string | URL; options: WorkerOptions } {
-  if (!import.meta.url.endsWith('.ts')) {
-    return { source: new URL('./train-worker.js', import.meta.url), options: {} };
-  }
-  const tsx = tsxEsmApi();
-  const entry = new URL('./train-worker.ts', import.meta.url).href;
-  const script = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}));`;
-  return { source: script, options: { eval: true } };
-}
-
-/** tsx's ESM API module (its `import` export; the `require` one cannot load in a worker). */
-function tsxEsmApi(): string {
-  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
-    exports: Record<string, { import: { default: string } }>;
-  };
-  return new URL(pkg.exports['./esm/api']!.import.default, pathToFileURL(manifest)).href;
 }

@@ -59,6 +59,14 @@ export {
   type ExperimentResult,
 } from './walkthrough.js';
 export {
+  preflightExperiment,
+  checkOutputFolder,
+  checkInitCheckpoint,
+  checkGridDepths,
+  checkWordVectors,
+  type PreflightOptions,
+} from './preflight.js';
+export {
   readResults,
   writeResults,
   resultsToCsv,

@@ -12,7 +12,6 @@ import type { BertConfig } from '../model/index.js';
 import { MODEL_SHAPES, TRAIN_SCHEDULES, type TrainOptions } from '../train/index.js';
 import type { AlignmentLossName, KaleOptions } from '../compress/index.js';
 import type { EngineName } from '../serve/index.js';
-import { checkQueryDepths } from './plan.js';
 
 export { widthScaledInit } from '../train/index.js';
 
@@ -28,7 +27,7 @@ export interface GridOptions {
   readonly model: Omit<BertConfig, 'vocabSize'>;
   /** WordPiece vocabulary size built from the training texts (ignored with `init`). */
   readonly vocabSize: number;
-  /** Query depths k to prune to (each < model.numHiddenLayers). */
+  /** Query depths k to prune to (each < the full model's depth: model.numHiddenLayers, or init's). */
   readonly queryDepths: readonly number[];
   /** Alignment losses compared after pruning; 'kl' is KALE. */
   readonly alignLosses: readonly AlignmentLossName[];
@@ -127,7 +126,12 @@ export function gridOptions(
     train: { ...base.train, ...overrides.train },
     kale: { ...base.kale, ...overrides.kale },
   };
-  checkQueryDepths(merged.queryDepths, merged.model.numHiddenLayers);
+  // Only positive integers here: with an init checkpoint the full model's depth is the
+  // checkpoint's, not model.numHiddenLayers. planGrid and the preflight check k < depth.
+  for (const k of merged.queryDepths) {
+    if (!Number.isInteger(k) || k < 1)
+      throw new Error(`GridOptions.queryDepths: ${k} must be a positive integer`);
+  }
   return Object.freeze(merged);
 }
 

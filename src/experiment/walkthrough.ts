@@ -22,6 +22,7 @@ import {
   type WorkItem,
 } from './estimate.js';
 import { planGrid } from './plan.js';
+import { preflightExperiment } from './preflight.js';
 import { machineInfo, mergeRow, readResults, writeResults } from './results-io.js';
 import { reportSections } from './summary.js';
 import { halfDepthEffects } from './saved-runs.js';
@@ -62,6 +63,7 @@ export interface ExperimentResult {
 export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
   const started = performance.now();
   const backend = activeBackend() ?? (await initBackend());
+  await preflightExperiment(options); // bad inputs fail here, before any training
   const paths = {
     json: join(options.out, 'results.json'),
     csv: join(options.out, 'results.csv'),

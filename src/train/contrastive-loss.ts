@@ -137,3 +137,68 @@ export function multipleNegativesRankingLoss(
     return meanCrossEntropy(scoreMatrix(anchors, candidates, similarity, scale), targets);
   });
 }
+
+/**
+ * One shard's view of a batch for data-parallel training: every shard's embeddings as host
+ * arrays (constants), and where this shard's own rows sit.
+ */
+export interface ShardedEmbeddings {
+  /** [B·H] and [B(1+n)·H], row-major, the whole batch. */
+  readonly queries: Float32Array;
+  readonly passages: Float32Array;
+  /** B, the batch's queries. */
+  readonly queryRows: number;
+  /** This shard's first query row and first passage row. */
+  readonly queryStart: number;
+  readonly passageStart: number;
+}
+
+/** `constant` [rows, H] with rows [start, start + live rows) being `live` (gradient only there). */
+function spliceLiveRows(
+  constant: Float32Array,
+  rows: number,
+  live: tf.Tensor2D,
+  start: number,
+): tf.Tensor2D {
+  const [n, h] = live.shape;
+  const parts: tf.Tensor2D[] = [];
+  if (start > 0) parts.push(tf.tensor2d(constant.slice(0, start * h), [start, h]));
+  parts.push(live);
+  const end = start + n;
+  if (end < rows) parts.push(tf.tensor2d(constant.slice(end * h, rows * h), [rows - end, h]));
+  return parts.length === 1 ? live : tf.concat(parts, 0);
+}
+
+/**
+ * `contrastiveLoss` of the whole batch as one data-parallel worker sees it: its own shard's
+ * embeddings `q` [b, H] and `p` [b(1+n), H] are live tensors, every other shard's rows are
+ * constants from `all`. The loss value is the full batch's on every worker, and its gradient
+ * reaches only this shard's embeddings, so the sum over workers of their parameter gradients
+ * is the full-batch gradient (each embedding is made by exactly one worker).
+ */
+export function shardContrastiveLoss(
+  q: tf.Tensor2D,
+  p: tf.Tensor2D,
+  all: ShardedEmbeddings,
+  options: ContrastiveLossOptions = {},
+): tf.Scalar {
+  const h = q.shape[1];
+  const passageRows = all.passages.length / h;
+  if (all.queries.length !== all.queryRows * h || !Number.isInteger(passageRows)) {
+    throw new Error(
+      `shardContrastiveLoss: ${all.queries.length} query and ${all.passages.length} passage values do not make [${all.queryRows}, ${h}] and [·, ${h}]`,
+    );
+  }
+  if (all.queryStart + q.shape[0] > all.queryRows || all.passageStart + p.shape[0] > passageRows) {
+    throw new Error(
+      `shardContrastiveLoss: the shard's rows (queries ${all.queryStart}+${q.shape[0]}, passages ${all.passageStart}+${p.shape[0]}) pass the batch's (${all.queryRows}, ${passageRows})`,
+    );
+  }
+  return tf.tidy(() =>
+    contrastiveLoss(
+      spliceLiveRows(all.queries, all.queryRows, q, all.queryStart),
+      spliceLiveRows(all.passages, passageRows, p, all.passageStart),
+      options,
+    ),
+  );
+}

@@ -2,6 +2,8 @@
 export {
   contrastiveLoss,
   multipleNegativesRankingLoss,
+  shardContrastiveLoss,
+  type ShardedEmbeddings,
   type ContrastiveLossOptions,
   type MnrlOptions,
   type Similarity,
@@ -53,6 +55,7 @@ export {
 export {
   contrastiveGradients,
   contrastiveStep,
+  shardGradients,
   type StepOptions,
   type StepResult,
 } from './step.js';
@@ -67,6 +70,16 @@ export { optionChecks, checkPositive, type OptionChecks } from './option-checks.
 // The checkpoint functions are the trainer's (its checkpointDir option); the folder name and
 // the loss-history record are what callers see.
 export { CHECKPOINT_SUBDIR, type StepRecord } from './checkpoint.js';
+export {
+  DEFAULT_EXCHANGE_TIMEOUT_MS,
+  TRAIN_WORKERS_ENV,
+  dataParallelEngine,
+  shardRanges,
+  trainWorkers,
+  type DataParallelEngine,
+  type ShardInput,
+} from './data-parallel.js';
+export { localEngine, type EngineStep, type StepEngine } from './engine.js';
 export { plannedSteps, trainDualEncoder, type TrainHooks, type TrainResult } from './trainer.js';
 export {
   TRAIN_PRESETS,
@@ -94,3 +107,4 @@ export {
   type WordVectors,
   type WordEmbeddingInit,
 } from './word-vectors.js';
+export { checkWordVectorsHead } from './word-vectors-head.js';

@@ -70,9 +70,15 @@ export interface TrainOptions {
   readonly betas?: readonly [number, number];
   /** AdamW ε. Default 1e-8. */
   readonly eps?: number;
+  /**
+   * Worker threads for data-parallel training (data-parallel.ts; 1: this thread). Default:
+   * `KALELAB_TRAIN_WORKERS`, else every core when there are ≥ 2 and the backend is wasm.
+   * Capped at batchSize. Same losses and weights as 1 up to float rounding.
+   */
+  readonly workers?: number;
 }
 
-type Optional = 'hardNegatives' | 'steps' | 'warmupSteps' | 'checkpointDir';
+type Optional = 'hardNegatives' | 'steps' | 'warmupSteps' | 'checkpointDir' | 'workers';
 type Resolved = Required<Omit<TrainOptions, Optional>> & Pick<TrainOptions, Optional>;
 export type ResolvedTrainOptions = Readonly<Resolved>;
 
@@ -108,6 +114,7 @@ const KNOWN = new Set<string>([
   'steps',
   'warmupSteps',
   'checkpointDir',
+  'workers',
 ]);
 
 /** Callbacks that were options once; they are TrainHooks fields (trainDualEncoder's 5th argument). */
@@ -149,6 +156,7 @@ export function resolveTrainOptions(options: TrainOptions = {}): ResolvedTrainOp
   int('checkpointEvery', o.checkpointEvery, 0);
   check.bool('resume', o.resume);
   int('logEvery', o.logEvery, 1);
+  if (o.workers !== undefined) int('workers', o.workers, 1);
   return Object.freeze(o);
 }
 

@@ -15,7 +15,12 @@ import {
 } from '../model/index.js';
 import type { WordPieceTokenizer } from '../text/index.js';
 import type { TrainingBatch } from './batches.js';
-import { contrastiveLoss, type ContrastiveLossOptions } from './contrastive-loss.js';
+import {
+  contrastiveLoss,
+  shardContrastiveLoss,
+  type ContrastiveLossOptions,
+  type ShardedEmbeddings,
+} from './contrastive-loss.js';
 import type { DualEncoder } from './dual-encoder.js';
 import type { NamedVariable } from './optimizer.js';
 
@@ -47,22 +52,56 @@ export function contrastiveGradients(
   params: readonly NamedVariable[],
   options: ContrastiveLossOptions & { readonly pooling: Pooling },
 ): { loss: number; grads: Map<string, tf.Tensor> } {
-  const lossOptions: ContrastiveLossOptions = {
+  return namedGradients(params, () =>
+    contrastiveLoss(
+      embed(dual.query, q, options.pooling), // [B, H]
+      embed(dual.passage, p, options.pooling), // [B(1+n), H]
+      lossOptions(options),
+    ),
+  );
+}
+
+/**
+ * A data-parallel worker's share of the gradient (data-parallel-worker.ts): q and p are
+ * this shard's token tensors; `exchange` publishes the shard's embeddings (host copies) and
+ * returns the whole batch's, synchronously (it blocks until every shard's are there). The
+ * loss is the full batch's (`shardContrastiveLoss`); the gradients are this shard's part.
+ */
+export function shardGradients(
+  dual: DualEncoder,
+  q: TokenBatch,
+  p: TokenBatch,
+  params: readonly NamedVariable[],
+  options: ContrastiveLossOptions & { readonly pooling: Pooling },
+  exchange: (queries: Float32Array, passages: Float32Array) => ShardedEmbeddings,
+): { loss: number; grads: Map<string, tf.Tensor> } {
+  return namedGradients(params, () => {
+    const qEmb = embed(dual.query, q, options.pooling); // [b, H]
+    const pEmb = embed(dual.passage, p, options.pooling); // [b(1+n), H]
+    const all = exchange(qEmb.dataSync() as Float32Array, pEmb.dataSync() as Float32Array);
+    return shardContrastiveLoss(qEmb, pEmb, all, lossOptions(options));
+  });
+}
+
+function lossOptions(options: ContrastiveLossOptions): ContrastiveLossOptions {
+  return {
     similarity: options.similarity,
     scale: options.scale,
     temperature: options.temperature,
     nHard: options.nHard,
   };
+}
+
+/** The value of `loss` and its gradients w.r.t. `params`, keyed by parameter name. */
+function namedGradients(
+  params: readonly NamedVariable[],
+  loss: () => tf.Scalar,
+): { loss: number; grads: Map<string, tf.Tensor> } {
   const { value, grads } = tf.variableGrads(
-    () =>
-      contrastiveLoss(
-        embed(dual.query, q, options.pooling), // [B, H]
-        embed(dual.passage, p, options.pooling), // [B(1+n), H]
-        lossOptions,
-      ),
+    loss,
     params.map((x) => x.variable),
   );
-  const loss = value.dataSync()[0]!;
+  const lossValue = value.dataSync()[0]!;
   value.dispose();
   // tfjs keys gradients by variable name; map them back to parameter names.
   const byVar = new Map(params.map((x) => [x.variable.name, x.name]));
@@ -72,7 +111,7 @@ export function contrastiveGradients(
     if (name === undefined) g.dispose();
     else named.set(name, g);
   }
-  return { loss, grads: named };
+  return { loss: lossValue, grads: named };
 }
 
 /** Tokenize a text batch, then `contrastiveGradients` (see file header). */

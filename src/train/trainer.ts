@@ -15,7 +15,6 @@
  * It trains the encoders in place (the caller's `dual` holds the result) and does not
  * evaluate (src/eval does) or save a final model (use saveDualEncoder).
  */
-import * as tf from '@tensorflow/tfjs';
 import type { RetrievalDataset } from '../data/index.js';
 import type { WordPieceTokenizer } from '../text/index.js';
 import { explainHeapExhausted } from '../backend/index.js';
@@ -28,13 +27,15 @@ import {
   type StepRecord,
   type TrainerState,
 } from './checkpoint.js';
+import { dataParallelEngine, trainWorkers } from './data-parallel.js';
 import {
   assignDualEncoder,
   disposeDualEncoder,
   dualParameters,
   type DualEncoder,
 } from './dual-encoder.js';
-import { AdamW, GradientAccumulator, clipCoefficient, globalNorm } from './optimizer.js';
+import { localEngine, type StepEngine } from './engine.js';
+import type { AdamWState } from './optimizer.js';
 import {
   resolveTrainOptions,
   resumeFingerprint,
@@ -42,7 +43,6 @@ import {
   type TrainOptions,
 } from './options.js';
 import { learningRateAt, warmupStepsFromRatio } from './schedule.js';
-import { contrastiveStep } from './step.js';
 
 /**
  * The callbacks of a training run (TrainOptions are plain data), as AlignHooks are for
@@ -130,8 +130,8 @@ export async function trainDualEncoder(
   );
   const schedule = { peakLr: o.lr, warmupSteps, totalSteps };
   const fingerprint = resumeFingerprint(o, totalSteps);
-  const params = dualParameters(dual);
-  const optimizer = new AdamW(params, { weightDecay: o.weightDecay, betas: o.betas, eps: o.eps });
+  const workers = Math.min(trainWorkers(o.workers), o.batchSize);
+  let engine: StepEngine | undefined;
   const history: StepRecord[] = [];
   let step = 0;
   let priorSeconds = 0;
@@ -140,6 +140,7 @@ export async function trainDualEncoder(
   let savedAt = -1;
 
   try {
+    let resumedState: AdamWState | undefined;
     if (o.checkpointDir !== undefined && o.resume) {
       const found = await findTrainCheckpoint(o.checkpointDir);
       if (found !== undefined) {
@@ -147,7 +148,7 @@ export async function trainDualEncoder(
         try {
           checkFingerprint(found, saved.state, fingerprint);
           assignDualEncoder(dual, saved.dual);
-          optimizer.setState(saved.optimizer);
+          resumedState = saved.optimizer;
           sampler.seek(saved.state.position);
           history.push(...saved.state.history);
           step = saved.state.step;
@@ -160,6 +161,14 @@ export async function trainDualEncoder(
         }
       }
     }
+    engine =
+      workers > 1
+        ? await dataParallelEngine(dual, o, workers, {
+            tokenizer,
+            ...(resumedState ? { state: resumedState } : {}),
+          })
+        : localEngine(dual, tokenizer, dualParameters(dual), o, resumedState);
+    const steps: StepEngine = engine;
     const resumedFrom = step;
     const started = performance.now();
     let examples = 0;
@@ -180,7 +189,7 @@ export async function trainDualEncoder(
       lastCheckpoint = await writeTrainCheckpoint(o.checkpointDir, {
         dual,
         tokenizer,
-        optimizer: optimizer.getState(),
+        optimizer: await steps.sync(), // data-parallel: replica 0's weights into `dual`
         state,
       });
       savedAt = step;
@@ -192,36 +201,19 @@ export async function trainDualEncoder(
         stopped = true;
         break;
       }
-      const accumulator = new GradientAccumulator();
-      let lossSum = 0;
-      try {
-        for (let micro = 0; micro < o.gradientAccumulation; micro++) {
-          const batch = sampler.next();
-          const r = contrastiveStep(dual, tokenizer, batch, params, o);
-          accumulator.add(r.grads);
-          lossSum += r.loss;
-          examples += batch.queries.length;
-          tokens += r.tokens;
-          flops += r.flops;
-        }
-      } catch (error) {
-        accumulator.dispose();
-        throw explainHeapError(error, step + 1, o, lastCheckpoint);
-      }
-      const mean = accumulator.takeMean();
+      const batches = Array.from({ length: o.gradientAccumulation }, () => sampler.next());
       const lr = learningRateAt(schedule, step);
-      // Clipping as a factor inside the update: no clipped copies of the gradients (memory).
-      const gradNorm = globalNorm(mean);
-      const scale = o.maxGradNorm > 0 ? clipCoefficient(gradNorm, o.maxGradNorm) : 1;
+      let done;
       try {
-        optimizer.applyGradients(mean, lr, scale);
+        done = await steps.step(batches, lr);
       } catch (error) {
         throw explainHeapError(error, step + 1, o, lastCheckpoint);
-      } finally {
-        tf.dispose([...mean.values()]);
       }
+      const { loss, gradNorm } = done;
+      examples += batches.reduce((n, b) => n + b.queries.length, 0);
+      tokens += done.tokens;
+      flops += done.flops;
       step += 1;
-      const loss = lossSum / o.gradientAccumulation;
       if (!Number.isFinite(loss)) {
         throw new Error(
           `trainDualEncoder: loss is ${loss} at step ${step} (lr ${lr}); lower lr or check the data`,
@@ -255,6 +247,7 @@ export async function trainDualEncoder(
       if (stopped) break;
     }
     if (stopped && savedAt !== step) await checkpoint();
+    if (engine.workers > 1 && savedAt !== step) await steps.sync(); // the caller's dual holds the result
     const seconds = (performance.now() - started) / 1000;
     return {
       steps: step,
@@ -269,7 +262,7 @@ export async function trainDualEncoder(
       ...(lastCheckpoint !== undefined ? { checkpoint: lastCheckpoint } : {}),
     };
   } finally {
-    optimizer.dispose();
+    await engine?.close();
   }
 }
 

@@ -37,6 +37,20 @@ describe('scoreRun', () => {
     // Answers: q1's top-1 (d2) lacks "paris"; q2's top-1 (d2) holds "berlin".
     expect(metrics).toEqual({ 'accuracy@1': 0.5, 'mrr@10': 0.25 });
   });
+
+  it('scores a list of answer-based metrics only (no qrels metric to compute)', () => {
+    const dataset: RetrievalDataset = { name: 't', corpus, splits: {}, mainMetric: 'accuracy@20' };
+    const queries = {
+      q1: { text: 'capital of france', answers: ['paris'] },
+      q2: { text: 'x', answers: ['berlin'] },
+    };
+    // Top 20: q1 gets d1 ("paris") at rank 2, q2 d2 ("berlin") at rank 1.
+    expect(scoreRun(dataset, queries, qrels, run, ['accuracy@20', 'accuracy@1'])).toEqual({
+      'accuracy@20': 1,
+      'accuracy@1': 0.5,
+    });
+    expect(() => scoreRun(dataset, queries, qrels, run, [])).toThrow('scoreRun: no metrics given');
+  });
 });
 
 describe('evaluateBm25', () => {

@@ -49,14 +49,18 @@ describe('grid presets', () => {
     expect(MODEL_SHAPES['L6-H256-scaled'].initializerRange).toBe(0.0346); // 0.02·√3
   });
 
-  it('merge overrides field by field and refuse a depth the model cannot be pruned to', () => {
+  it('merge overrides field by field and refuse a depth that is not a positive integer', () => {
     const o = gridOptions('quick', { train: { lr: 5e-4 }, kale: { epochs: 1 } });
     expect(o.train.lr).toBe(5e-4);
     expect(o.train.epochs).toBe(2);
     expect(o.kale).toEqual({ epochs: 1, lr: 1e-3, objective: 'plain' });
     expect(() => gridOptions('quick', { queryDepths: [0] })).toThrow(
-      'GridOptions.queryDepths: 0 must be an integer in 1…3 (the full model has 4 layers)',
+      'GridOptions.queryDepths: 0 must be a positive integer',
     );
+    expect(() => gridOptions('quick', { queryDepths: [1.5] })).toThrow('1.5 must be');
+    // Deeper than the preset's model: an init checkpoint may have the layers (planGrid and
+    // the preflight check the real depth).
+    expect(gridOptions('quick', { queryDepths: [6] }).queryDepths).toEqual([6]);
     expect(() => gridOptions('tiny' as 'quick')).toThrow(
       'unknown grid preset "tiny"; allowed: quick, standard, full',
     );

@@ -179,6 +179,7 @@ export const HOSTILE_AREAS: readonly string[] = Object.freeze([
   'encode',
   'spec',
   'cli',
+  'experiment',
 ]);
 
 function tallyLine(label: string, counts: ReadonlyMap<Outcome, number>): string {

@@ -71,17 +71,18 @@ describe('no code is evaluated from data', () => {
   it('dynamic import() only of fixed names', () => {
     // bin/kalelab.js imports dist/cli/main.js; init.ts the optional native tfjs packages
     // by their (constant) names;
-    // background.ts builds its worker's module source from tsx's own package paths.
+    // module-worker.ts builds a worker's module source from tsx's own package paths (for
+    // background.ts and train/data-parallel.ts).
     expect(files(hits(/import\(\s*[^'"`\s)]/))).toEqual([
       'bin/kalelab.js',
       'src/backend/init.ts',
-      'src/experiment/background.ts',
+      'src/util/module-worker.ts',
     ]);
-    // Worker sources evaluated in a thread: background.ts's (built from tsx's paths) and
+    // Worker sources evaluated in a thread: module-worker.ts's (built from tsx's paths) and
     // threads.ts's (tfjs-backend-wasm's own pthread script, read from the installed package).
     expect(hits(/eval\s*:\s*true/).map((h) => h.split(':')[0])).toEqual([
       'src/backend/threads.ts',
-      'src/experiment/background.ts',
+      'src/util/module-worker.ts',
     ]);
   });
 

@@ -33,7 +33,9 @@ beforeAll(async () => {
 describe('trainDualEncoder when the wasm heap runs out', () => {
   it('says at which step, what to change and where to resume; the checkpoint resumes', async () => {
     const dir = join(scratch(), 'run');
-    const options = { ...TINY_TRAIN, checkpointDir: dir };
+    // workers: 1 — the mock replaces contrastiveStep in this thread, where only the local
+    // engine calls it (a data-parallel worker's trap arrives as its error message).
+    const options = { ...TINY_TRAIN, workers: 1, checkpointDir: dir };
     const quiet = { progress: silentProgress };
     const dual = createDualEncoder({ config, queryLayers: 1, seed: 3 });
     // Two micro-batches per step: call 7 is step 4's first, after the step-2 checkpoint.

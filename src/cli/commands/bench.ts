@@ -85,7 +85,9 @@ async function runBench(opts: BenchCliOptions): Promise<void> {
     passages: quick ? 16 : 512,
     ...(threads !== undefined ? { threads } : {}),
   });
-  log('training: 1 thread and every core, kalelab (wasm) and PyTorch, one process each ...');
+  log(
+    'training: 1 thread, every core and data-parallel workers, kalelab (wasm), and PyTorch, one process each ...',
+  );
   const { rows: training, notes: trainingNotes } =
     opts.training === false
       ? { rows: [], notes: [] }
@@ -128,7 +130,7 @@ async function runBench(opts: BenchCliOptions): Promise<void> {
     ),
     ...training.map(
       (t) =>
-        `  training ${t.framework.padEnd(7)} ${t.backend} ${t.threads}t ${t.preset.padEnd(9)} H ${t.hidden} × ${t.layers}${t.tied ? ' tied' : ''}, batch ${t.batch}: ${t.secondsPerStep} s/step, ${t.examplesPerSecond} examples/s, ${t.tokensPerSecond} tokens/s${t.gflops === undefined ? '' : `, ${t.gflops} GFLOP/s`}`,
+        `  training ${t.framework.padEnd(7)} ${t.backend} ${t.threads}t${t.workers > 1 ? ` ×${t.workers} workers` : ''} ${t.preset.padEnd(9)} H ${t.hidden} × ${t.layers}${t.tied ? ' tied' : ''}, batch ${t.batch}: ${t.secondsPerStep} s/step, ${t.examplesPerSecond} examples/s, ${t.tokensPerSecond} tokens/s${t.gflops === undefined ? '' : `, ${t.gflops} GFLOP/s`}`,
     ),
     `  search ${search.docs} x ${search.dim}: ${search.queriesPerSecond} queries/s, ${search.gflops} GFLOP/s`,
     `  peers: ${JSON.stringify(peers)}`,

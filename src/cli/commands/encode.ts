@@ -5,9 +5,9 @@
  * Thin: validates the input up front (every bad line is reported before any compute, and
  * an --out that is the input or a model file, through any link, is refused), then calls the
  * library (`loadEncoder`, then an engine's `embedTexts`: ONNX Runtime or tfjs, as `--engine`
- * says) chunk by chunk and writes the result atomically
- * (util/files.ts: temporary name, fsync, rename), so a crash never leaves a half-written
- * output. The output is held in memory as bytes until then (about 10 bytes per float).
+ * says) chunk by chunk, streaming each chunk's lines to a temporary file that is renamed
+ * into place at the end (util/files.ts: fsync, rename), so a crash never leaves a
+ * half-written output and the output is never held whole in memory.
  * Floats are written as the shortest decimal that round-trips to float32.
  */
 import { stat } from 'node:fs/promises';
@@ -18,7 +18,7 @@ import { lineText, readLineBatches } from '../../data/lines.js';
 import { initBackend } from '../../backend/index.js';
 import { disposeEncoder, loadEncoder, POOLINGS } from '../../model/index.js';
 import { createEncoderEngine, ENGINES } from '../../serve/index.js';
-import { defaultProgress, writeFileAtomic } from '../../util/index.js';
+import { AtomicWriteError, defaultProgress, writeStreamAtomic } from '../../util/index.js';
 import { parseJson } from '../../util/json.js';
 import { checkName } from '../../util/names.js';
 
@@ -32,8 +32,8 @@ interface EncodeCliOptions {
   readonly engine: string;
 }
 
-/** Texts held per chunk: bounds memory to chunk × hidden floats while keeping batches length-sorted. */
-const CHUNK = 1024;
+/** Texts per chunk: bounds memory to chunk × hidden floats (and one chunk of output text) while keeping batches length-sorted. */
+export const CHUNK = 1024;
 
 export function registerEncode(program: Command): void {
   program
@@ -61,7 +61,7 @@ export function registerEncode(program: Command): void {
     });
 }
 
-interface InputRecord {
+export interface InputRecord {
   readonly id: string | number;
   readonly text: string;
 }
@@ -101,11 +101,9 @@ async function runEncode(options: EncodeCliOptions): Promise<void> {
       engine: engineName,
       pooling,
     });
-    const parts: Buffer[] = [];
     try {
-      for (let start = 0; start < records.length; start += CHUNK) {
-        const chunk = records.slice(start, start + CHUNK);
-        const vectors = await engine.embedTexts(
+      await writeEmbeddingsJsonl(options.out, records, H, (chunk, start) =>
+        engine.embedTexts(
           tokenizer,
           chunk.map((r) => r.text),
           {
@@ -114,32 +112,49 @@ async function runEncode(options: EncodeCliOptions): Promise<void> {
             progress: (e) =>
               progress({ label: 'encode', done: start + e.done, total: records.length }),
           },
-        );
-        const lines = chunk.map((r, i) => {
-          const row = Array.from(vectors.subarray(i * H, (i + 1) * H), (v) => float32Text(v, r.id));
-          return `{"id":${JSON.stringify(r.id)},"embedding":[${row.join(',')}]}\n`;
-        });
-        parts.push(Buffer.from(lines.join('')));
-      }
+        ),
+      );
     } finally {
       await engine.dispose();
     }
     if (records.length === 0) progress({ label: 'encode', done: 0, total: 0 });
-    try {
-      await writeFileAtomic(options.out, Buffer.concat(parts));
-    } catch (error) {
-      // The writer's own message names its hidden temporary file; name --out instead.
-      const e = error as NodeJS.ErrnoException;
-      throw new Error(`--out ${options.out}: cannot write the output (${e.code ?? e.message})`, {
-        cause: error,
-      });
-    }
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     process.stderr.write(
       `kalelab encode: ${records.length} texts → ${options.out} (dim ${H}, ${pooling} pooling, ${engine.name}, ${secs}s)\n`,
     );
   } finally {
     disposeEncoder(encoder);
+  }
+}
+
+/**
+ * Streams {"id","embedding"} lines for `records` into `out`, CHUNK records at a time
+ * (`embed` gives a chunk's vectors, [n × H]); atomic (util/files.ts), so a failure leaves
+ * `out` as it was and no temporary. Only one chunk's text is held at a time. A file-system
+ * error names --out; `embed`'s own errors pass unchanged.
+ */
+export async function writeEmbeddingsJsonl(
+  out: string,
+  records: readonly InputRecord[],
+  H: number,
+  embed: (chunk: readonly InputRecord[], start: number) => Promise<Float32Array>,
+): Promise<void> {
+  try {
+    await writeStreamAtomic(out, async (write) => {
+      for (let start = 0; start < records.length; start += CHUNK) {
+        const chunk = records.slice(start, start + CHUNK);
+        const vectors = await embed(chunk, start);
+        const lines = chunk.map((r, i) => {
+          const row = Array.from(vectors.subarray(i * H, (i + 1) * H), (v) => float32Text(v, r.id));
+          return `{"id":${JSON.stringify(r.id)},"embedding":[${row.join(',')}]}\n`;
+        });
+        await write(lines.join(''));
+      }
+    });
+  } catch (error) {
+    if (!(error instanceof AtomicWriteError)) throw error;
+    // Its message names the target already; say which option that is.
+    throw new Error(`--out ${out}: cannot write the output (${error.code})`, { cause: error });
   }
 }
 

@@ -7,10 +7,13 @@ import {
 } from '../../backend/index.js';
 import {
   GRID_PRESET_NAMES,
+  checkGridDepths,
+  checkOutputFolder,
+  checkWordVectors,
+  gridOptions,
   WALKTHROUGH_PRESETS,
   estimateExperiment,
   formatResultsTable,
-  gridOptions,
   gridThreads,
   runExperiment,
   walkthroughRun,
@@ -194,6 +197,11 @@ export function registerWalkthrough(program: Command): void {
     .action(async (flags: WalkthroughFlags) => {
       const walkthrough = walkthroughRun(walkthroughSize(flags), seedFlag(flags.seed));
       const grid = gridOverrides(flags, walkthrough.grid); // bad flags fail before the backend starts
+      // The estimate below takes seconds; bad --depths, --out or --word-vectors fail before it.
+      const merged = gridOptions(walkthrough.preset, grid);
+      checkGridDepths(merged);
+      if (!flags.estimateOnly) await checkOutputFolder(flags.out); // it makes the folder
+      await checkWordVectors(merged.wordVectors);
       shareCores(walkthrough.preset, grid);
       const backend = await initBackend();
       const estimate = await estimateExperiment({
