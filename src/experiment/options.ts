@@ -143,3 +143,19 @@ export function gridOptions(
 export function gridThreads(grid: Pick<GridOptions, 'backgroundTraining'>, cores: number): number {
   return grid.backgroundTraining ? Math.max(1, Math.floor(cores / 2)) : cores;
 }
+
+/**
+ * `options` with the data-parallel workers of each trainer (train/data-parallel.ts) shared
+ * out like the wasm threads: on 2 cores one each, so two models train side by side on one
+ * core apiece — measured cheaper than two workers per model (a quick-shape step costs
+ * 0.73-0.90 CPU-s on one thread, 1.03-1.17 CPU-s split over two: environment.md). An
+ * explicit `train.workers` is kept. The count is part of the models' keys (it changes float
+ * rounding).
+ */
+export function withTrainWorkers(options: GridOptions, cores: number): GridOptions {
+  if (options.train.workers !== undefined) return options;
+  return Object.freeze({
+    ...options,
+    train: Object.freeze({ ...options.train, workers: gridThreads(options, cores) }),
+  });
+}
