@@ -8,7 +8,7 @@
  * | `dpr`                 | a DPR `.json` file, or a folder of `*train*.json` / `*dev*.json` / `*test*.json` |
  * | `msmarco`             | an MS MARCO passage folder (collection.tsv, queries.*.tsv, qrels.*.tsv) |
  * | `wordnet-senses`,     | built in, no files: PATH is empty (= `full`), a preset `quick` or `full`, |
- * | `wordnet-definitions` | and/or comma-separated `key=value` options: seed, maxQueries (a number or `all`), corpus (`all` / `related`), minQueryWords, maxHardNegatives, pos (e.g. `n+v`) |
+ * | `wordnet-definitions` | and/or comma-separated `key=value` options: seed, maxQueries (a number or `all`), corpus (`all` / `related`), split (train/dev/test fractions, e.g. `0.5/0.05/0.45`), minQueryWords, maxHardNegatives, pos (e.g. `n+v`) |
  *
  * Examples: `beir:../shared/datasets/scifact`, `wordnet-senses:quick`,
  * `wordnet-definitions:full,seed=7`, `wordnet-senses:maxQueries=10000,corpus=related`.
@@ -23,6 +23,7 @@ import { buildWordNetDataset } from './wordnet/build.js';
 import { WORDNET_POS, type WordNetPos } from './wordnet/lexicon.js';
 import {
   WORDNET_PRESETS,
+  type SplitFractions,
   type WordNetOptions,
   type WordNetPreset,
   type WordNetTask,
@@ -95,6 +96,7 @@ export function parseWordNetPath(path: string): { preset: WordNetPreset; options
     if ((INT_KEYS as readonly string[]).includes(key)) options[key] = int();
     else if (key === 'maxQueries') options[key] = value === 'all' ? null : int();
     else if (key === 'corpus') options[key] = value;
+    else if (key === 'split') options.splitFractions = splitFractions(value);
     else if (key === 'pos') {
       const pos = value.split('+');
       if (pos.some((p) => !WORDNET_POS.includes(p as WordNetPos)))
@@ -104,10 +106,21 @@ export function parseWordNetPath(path: string): { preset: WordNetPreset; options
       options[key] = pos;
     } else
       throw new Error(
-        `WordNet spec: unknown option ${JSON.stringify(key)}; allowed: seed, maxQueries, corpus, minQueryWords, maxHardNegatives, pos`,
+        `WordNet spec: unknown option ${JSON.stringify(key)}; allowed: seed, maxQueries, corpus, split, minQueryWords, maxHardNegatives, pos`,
       );
   });
   return { preset, options: options as WordNetOptions };
+}
+
+/** `split=0.5/0.05/0.45`: the train / dev / test fractions (resolveWordNetOptions checks the sum). */
+function splitFractions(value: string): SplitFractions {
+  const parts = value.split('/');
+  if (parts.length !== 3 || parts.some((p) => !/^(0|1|0?\.\d+|1\.0*)$/.test(p.trim())))
+    throw new Error(
+      `WordNet spec split=${value}: expected three fractions TRAIN/DEV/TEST, as in split=0.5/0.05/0.45`,
+    );
+  const [train, dev, test] = parts.map(Number) as [number, number, number];
+  return { train, dev, test };
 }
 
 export interface LoadDatasetOptions extends LoadOptions {

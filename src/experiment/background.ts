@@ -17,6 +17,8 @@ import type { BertConfig, Pooling } from '../model/index.js';
 import type { StepRecord, TrainOptions, WordEmbeddingInit } from '../train/index.js';
 import type { ProgressEvent, ProgressSink } from '../util/index.js';
 import { startModuleWorker } from '../util/module-worker.js';
+import { THREADS_ENV, availableCores } from '../backend/index.js';
+import { gridThreads } from './options.js';
 import type { ArtifactRef } from './cache.js';
 
 /** One model the worker makes: `ensureDual(model, {config, depths, seed})`. */
@@ -106,6 +108,13 @@ export function trainInBackground(
   );
   const worker = startModuleWorker(import.meta.url, 'train-worker', {
     workerData: request,
+    // Its wasm threads: the cores shared with the main thread's trainer (options.ts).
+    env: {
+      ...process.env,
+      [THREADS_ENV]: process.env[THREADS_ENV]?.trim()
+        ? process.env[THREADS_ENV]
+        : String(gridThreads({ backgroundTraining: true }, availableCores())),
+    },
     // The worker prints nothing itself; an uncaught error arrives as an 'error' event.
     stdout: false,
     stderr: false,

@@ -11,6 +11,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RetrievalDataset } from '../data/types.js';
+import { availableCores } from '../backend/index.js';
 import { datasetFingerprint } from '../data/fingerprint.js';
 import { evaluationSplit } from '../eval/index.js';
 import { disposeEncoder, loadEncoder, type BertConfig, type Encoder } from '../model/index.js';
@@ -29,7 +30,7 @@ import { silentProgress, type ProgressSink } from '../util/index.js';
 import { datasetRoot, isSealed, seal, type ArtifactRef } from './cache.js';
 import { gridKeys, type GridKeys } from './keys.js';
 import { ensureDual, type ModelHooks, type TrainedDual } from './models.js';
-import type { GridOptions } from './options.js';
+import { withTrainWorkers, type GridOptions } from './options.js';
 import { latencyMeter, latencyTexts, type Latency } from './latency.js';
 import { passageIndex } from './passage-index.js';
 import { planGrid, type GridPlan, type PlannedModel, type PlannedRow } from './plan.js';
@@ -82,10 +83,11 @@ export interface GridWorkspace {
 /** Opens the grid on `dataset`; see the file header. Close it when done. */
 export async function openGridWorkspace(
   dataset: RetrievalDataset,
-  options: GridOptions,
+  given: GridOptions,
   context: GridContext,
   hooks: GridHooks = {},
 ): Promise<GridWorkspace> {
+  const options = withTrainWorkers(given, availableCores());
   const log = hooks.log ?? (() => {});
   const progress = hooks.progress ?? silentProgress;
   const start = await prepare(dataset, options, context, log);

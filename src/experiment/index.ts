@@ -42,6 +42,7 @@ export {
   GRID_PRESETS,
   GRID_PRESET_NAMES,
   gridOptions,
+  gridThreads,
   type GridOptions,
   type GridPresetName,
 } from './options.js';

@@ -23,6 +23,12 @@ import { ROW_COMPARISON } from './row-comparison.js';
  */
 export const ARTIFACT_FORMAT = 1;
 
+/**
+ * The from-scratch initialisation recipe (experiment/models.ts freshDual): part of a fresh
+ * model's key, so models made by an earlier recipe are never taken for current ones.
+ */
+export const FRESH_INIT = 'zero-positions+scaled-residual';
+
 /** How the grid encodes queries and passages, from the training options (their defaults). */
 export interface EncodeSettings {
   readonly qMaxLen: number;
@@ -100,6 +106,7 @@ export function gridKeys(plan: GridPlan, s: KeySettings): GridKeys {
     return artifactRef(s.root, 'models', name, {
       vocab: vocab.key,
       shape: s.init === null ? o.model : { init: s.init },
+      ...(s.init === null ? { fresh: FRESH_INIT } : {}),
       queryLayers: planned.queryLayers,
       passageLayers: planned.passageLayers,
       seed: o.seed,

@@ -15,6 +15,7 @@ import {
   cloneEncoder,
   loadEncoder,
   saveEncoder,
+  scaleResidualOutputs,
   type BertConfig,
   type Encoder,
 } from '../model/index.js';
@@ -137,7 +138,11 @@ export async function ensureDual(
   return { dual, compute };
 }
 
-/** A from-scratch dual encoder, position embeddings zeroed (see train/presets.ts for why). */
+/**
+ * A from-scratch dual encoder: position embeddings zeroed (see train/presets.ts for why),
+ * residual outputs scaled for the grid's full depth (model/init.ts for why; every model of
+ * the grid is made with the full model's config, so their layers start the same).
+ */
 function freshDual(spec: {
   readonly config: BertConfig;
   readonly queryLayers: number;
@@ -153,6 +158,8 @@ function freshDual(spec: {
   });
   zeroPositionEmbeddings(dual);
   if (spec.wordEmbeddings) applyWordEmbeddings([dual.query, dual.passage], spec.wordEmbeddings);
+  for (const encoder of new Set([dual.query, dual.passage]))
+    scaleResidualOutputs(encoder, spec.config.numHiddenLayers);
   return dual;
 }
 

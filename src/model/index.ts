@@ -22,7 +22,7 @@ export {
   type Encoder,
   type Pooling,
 } from './weights.js';
-export { createEncoder } from './init.js';
+export { createEncoder, scaleResidualOutputs } from './init.js';
 export { toTokenBatch, disposeTokenBatch, type TokenBatch } from './batch.js';
 export { embeddings } from './embeddings.js';
 export { attentionBias, selfAttention, MASKED_SCORE } from './attention.js';

@@ -45,3 +45,28 @@ function initialValues(
   if (name === 'embeddings.word_embeddings.weight') out.fill(0, 0, config.hiddenSize);
   return out;
 }
+
+/** The two Linear layers of a BERT layer whose outputs are added to the residual stream. */
+const RESIDUAL_OUTPUTS = Object.freeze(['attention.output.dense.weight', 'output.dense.weight']);
+
+/**
+ * Scales the weights of every layer's residual-branch outputs (attention output and FFN
+ * output projections) by 1/√(2·depth), GPT-2's rule, with `depth` the deepest encoder the
+ * models compared share (so every model of a grid starts with the same layers). A deep
+ * post-LN encoder trained from scratch then starts near the shallow one — each layer
+ * close to the identity around its LayerNorm — instead of scrambling the word vectors it
+ * starts from: measured on wordnet-senses, 80 steps of a 3-layer model reach MRR@10 0.109
+ * with it and 0.066 without (a 1-layer model: 0.142 and 0.150).
+ */
+export function scaleResidualOutputs(encoder: Encoder, depth: number): void {
+  if (!Number.isInteger(depth) || depth < 1)
+    throw new Error(`scaleResidualOutputs: depth must be a positive integer, got ${depth}`);
+  const factor = 1 / Math.sqrt(2 * depth);
+  for (const [name, v] of encoder.weights) {
+    if (
+      RESIDUAL_OUTPUTS.some((suffix) => name.endsWith(`.${suffix}`)) &&
+      name.startsWith('encoder.layer.')
+    )
+      tf.tidy(() => v.assign(tf.mul(v, factor)));
+  }
+}

@@ -51,6 +51,25 @@ describe('parseWordNetPath', () => {
     });
   });
 
+  it('reads split=TRAIN/DEV/TEST as the split fractions; resolving checks their sum', async () => {
+    expect(parseWordNetPath('quick,split=0.55/0.05/0.4')).toEqual({
+      preset: 'quick',
+      options: { splitFractions: { train: 0.55, dev: 0.05, test: 0.4 } },
+    });
+    for (const bad of ['0.5/0.5', '0.5/x/0.5', '0.5/0.2/0.3/0', '-0.1/0.6/0.5'])
+      expect(() => parseWordNetPath(`split=${bad}`)).toThrow(
+        `WordNet spec split=${bad}: expected three fractions TRAIN/DEV/TEST`,
+      );
+    await expect(loadDataset('wordnet-senses:quick,split=0.5/0.3/0.3')).rejects.toThrow(
+      /splitFractions must be three numbers in \[0, 1\] summing to 1/,
+    );
+    const d = await loadDataset('wordnet-senses:quick,maxQueries=1000,split=0.5/0.1/0.4');
+    const test = Object.keys(d.splits.test!.queries).length;
+    const train = Object.keys(d.splits.train!.queries).length;
+    expect(test / (test + train)).toBeGreaterThan(0.35); // 0.4 / 0.9 of the two, whole synsets
+    expect(test / (test + train)).toBeLessThan(0.55);
+  });
+
   it('rejects what it does not know, by name', () => {
     expect(() => parseWordNetPath('tiny')).toThrow(/"tiny": expected quick, full or key=value/);
     expect(() => parseWordNetPath('seed=x')).toThrow(/seed=x: expected an integer/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GRID_PRESETS, gridOptions } from '../../src/experiment/index.js';
+import { GRID_PRESETS, gridOptions, gridThreads } from '../../src/experiment/index.js';
 import {
   MODEL_SHAPES,
   TRAIN_PRESETS,
@@ -27,6 +27,22 @@ describe('grid presets', () => {
     });
   });
 
+  it('standard is quick trained for 500 steps, KALE for 75 (the same share of the steps)', () => {
+    const { quick, standard } = GRID_PRESETS;
+    expect(standard).toEqual({
+      ...quick,
+      train: { ...quick.train, steps: 500 },
+      kale: { ...quick.kale, steps: 75 },
+    });
+  });
+
+  it('share the cores between the two trainers when the grid trains in the background', () => {
+    expect(gridThreads({ backgroundTraining: true }, 2)).toBe(1);
+    expect(gridThreads({ backgroundTraining: true }, 16)).toBe(8);
+    expect(gridThreads({ backgroundTraining: true }, 1)).toBe(1);
+    expect(gridThreads({ backgroundTraining: false }, 2)).toBe(2);
+  });
+
   it('scale the init range with width: 0.02·√(768/H)', () => {
     expect(widthScaledInit(768)).toBe(0.02);
     expect(widthScaledInit(64)).toBe(0.0693); // 0.02·√12 = 0.069282
@@ -46,7 +62,7 @@ describe('grid presets', () => {
     // the preflight check the real depth).
     expect(gridOptions('quick', { queryDepths: [6] }).queryDepths).toEqual([6]);
     expect(() => gridOptions('tiny' as 'quick')).toThrow(
-      'unknown grid preset "tiny"; allowed: quick, full',
+      'unknown grid preset "tiny"; allowed: quick, standard, full',
     );
   });
 });

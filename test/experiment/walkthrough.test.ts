@@ -150,10 +150,11 @@ describe('estimateExperiment', () => {
 });
 
 describe('walkthroughRun', () => {
-  it('is standard by default: ≥ 1,000 test queries from 12,000 sampled, the quick grid', () => {
+  it('is standard by default: every wordnet-senses query, 40% of them test, the standard grid', () => {
     const run = walkthroughRun('standard');
-    expect(run.datasets).toEqual(['wordnet-senses:quick,maxQueries=12000']);
-    expect(run.preset).toBe('quick');
+    expect(run.datasets).toEqual(['wordnet-senses:quick,maxQueries=all,split=0.55/0.05/0.4']);
+    expect(run.preset).toBe('standard');
+    expect(run.grid).toEqual({}); // the preset as it is
     expect(WALKTHROUGH_SIZE_NAMES).toEqual(['quick', 'standard', 'full']);
   });
 

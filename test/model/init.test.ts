@@ -11,6 +11,7 @@ import {
   configFromHf,
   configToHf,
   createEncoder,
+  scaleResidualOutputs,
   disposeEncoder,
   embed,
   encoderFingerprint,
@@ -159,6 +160,29 @@ function batch(): TokenBatch {
     ),
   };
 }
+
+describe('scaleResidualOutputs', () => {
+  it("scales exactly the layers' attention-output and FFN-output weights by 1/√(2·depth)", async () => {
+    await initBackend({ prefer: 'cpu', announce: false });
+    const plain = createEncoder(config, 5);
+    const scaled = createEncoder(config, 5);
+    scaleResidualOutputs(scaled, 8); // factor 1/4
+    for (const [name, v] of plain.weights) {
+      const a = v.dataSync();
+      const b = scaled.weights.get(name)!.dataSync();
+      const residual = /^encoder\.layer\.\d+\.(attention\.output|output)\.dense\.weight$/.test(
+        name,
+      );
+      for (let i = 0; i < a.length; i++)
+        expect(b[i]).toBe(residual ? Math.fround(a[i]! * 0.25) : a[i]);
+    }
+    expect(() => scaleResidualOutputs(scaled, 0)).toThrow(
+      /depth must be a positive integer, got 0/,
+    );
+    disposeEncoder(plain);
+    disposeEncoder(scaled);
+  });
+});
 
 describe.each(['cpu', 'wasm'] as const)('gradients on %s', (backend) => {
   it('reach every trainable variable (finite, non-zero); a tidy step leaks no tensors', async () => {

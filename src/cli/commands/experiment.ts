@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import { initBackend, type BackendReport } from '../../backend/index.js';
+import {
+  THREADS_ENV,
+  availableCores,
+  initBackend,
+  type BackendReport,
+} from '../../backend/index.js';
 import {
   GRID_PRESET_NAMES,
   checkGridDepths,
@@ -9,6 +14,7 @@ import {
   WALKTHROUGH_PRESETS,
   estimateExperiment,
   formatResultsTable,
+  gridThreads,
   runExperiment,
   walkthroughRun,
   type GridOptions,
@@ -64,6 +70,12 @@ function presetOf(value: string | undefined, fallback: GridPresetName): GridPres
   return preset as GridPresetName;
 }
 
+/** Shares the cores between the grid's trainers unless KALELAB_THREADS says otherwise. */
+function shareCores(preset: GridPresetName, grid: Partial<GridOptions>): void {
+  if (process.env[THREADS_ENV]?.trim()) return;
+  process.env[THREADS_ENV] = String(gridThreads(gridOptions(preset, grid), availableCores()));
+}
+
 async function run(
   datasets: string[],
   preset: GridPresetName,
@@ -71,7 +83,10 @@ async function run(
   walkthrough?: WalkthroughRun,
 ): Promise<void> {
   const grid = gridOverrides(flags, walkthrough?.grid); // bad flags fail before anything starts
-  if (!walkthrough) await initBackend();
+  if (!walkthrough) {
+    shareCores(preset, grid);
+    await initBackend();
+  }
   const started = Date.now();
   const result = await runExperiment({
     datasets,
@@ -187,6 +202,7 @@ export function registerWalkthrough(program: Command): void {
       checkGridDepths(merged);
       if (!flags.estimateOnly) await checkOutputFolder(flags.out); // it makes the folder
       await checkWordVectors(merged.wordVectors);
+      shareCores(walkthrough.preset, grid);
       const backend = await initBackend();
       const estimate = await estimateExperiment({
         datasets: walkthrough.datasets,
