@@ -55,9 +55,12 @@ export function trainContent(train: TrainOptions): Record<string, unknown> {
     checkpointEvery: _every,
     resume: _resume,
     logEvery: _log,
+    workers,
     ...numeric
   } = resolveTrainOptions(train);
-  return numeric;
+  // One worker is the single-process step every model was trained with before data-parallel
+  // training existed: it adds nothing, keeping those keys. More workers round differently.
+  return workers === undefined || workers === 1 ? numeric : { ...numeric, workers };
 }
 
 /** What the keys are computed from besides the plan. */

@@ -54,6 +54,12 @@ describe('gridKeys', () => {
     );
   });
 
+  it('one data-parallel worker keeps the single-process keys; two workers change the models', () => {
+    expect(changed(before, allKeys({ ...base, train: { ...base.train, workers: 1 } }))).toEqual([]);
+    const two = allKeys({ ...base, train: { ...base.train, workers: 2 } });
+    expect(changed(before, two)).toContain('model full');
+  });
+
   it('an alignment option changes only the aligned rows (asym+kale included)', () => {
     const after = allKeys({ ...base, kale: { ...base.kale, temperature: 2 } });
     expect(changed(before, after)).toEqual([
