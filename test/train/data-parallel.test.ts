@@ -49,8 +49,8 @@ const TRAIN = Object.freeze({
   gradientAccumulation: 2,
   steps: 3,
   seed: 11,
-  progress: silentProgress,
 });
+const QUIET = { progress: silentProgress };
 
 beforeAll(async () => {
   await initBackend({ prefer: 'wasm', announce: false });
@@ -154,9 +154,9 @@ describe('shardGradients', () => {
 describe('data-parallel training over worker threads', () => {
   it('gives the single-thread losses and weights with 2 workers', async () => {
     const one = fresh();
-    const a = await trainDualEncoder(one, tokenizer, dataset, { ...TRAIN, workers: 1 });
+    const a = await trainDualEncoder(one, tokenizer, dataset, { ...TRAIN, workers: 1 }, QUIET);
     const two = fresh();
-    const b = await trainDualEncoder(two, tokenizer, dataset, { ...TRAIN, workers: 2 });
+    const b = await trainDualEncoder(two, tokenizer, dataset, { ...TRAIN, workers: 2 }, QUIET);
     expect(b.steps).toBe(3);
     b.history.forEach((h, i) => {
       expect(Math.abs(h.loss - a.history[i]!.loss)).toBeLessThan(1e-6);
@@ -180,7 +180,7 @@ describe('data-parallel training over worker threads', () => {
   it("resumes from a checkpoint (replica 0, every owner's moments) to the uninterrupted run", async () => {
     const opts = { ...TRAIN, steps: 4, workers: 2, checkpointEvery: 2 };
     const whole = fresh();
-    const a = await trainDualEncoder(whole, tokenizer, dataset, opts);
+    const a = await trainDualEncoder(whole, tokenizer, dataset, opts, QUIET);
     const dir = join(scratch(), 'resume');
     const stopped = fresh();
     await trainDualEncoder(
@@ -188,10 +188,16 @@ describe('data-parallel training over worker threads', () => {
       tokenizer,
       dataset,
       { ...opts, checkpointDir: dir },
-      { onStep: (r) => (r.step === 3 ? 'stop' : undefined) },
+      { ...QUIET, onStep: (r) => (r.step === 3 ? 'stop' : undefined) },
     );
     const resumed = fresh();
-    const b = await trainDualEncoder(resumed, tokenizer, dataset, { ...opts, checkpointDir: dir });
+    const b = await trainDualEncoder(
+      resumed,
+      tokenizer,
+      dataset,
+      { ...opts, checkpointDir: dir },
+      QUIET,
+    );
     expect(b.resumedFrom).toBe(3);
     expect(b.history.map((h) => h.loss)).toEqual(a.history.map((h) => h.loss));
     expect(replicaFingerprint(resumed)).toBe(replicaFingerprint(whole));
@@ -263,7 +269,7 @@ describe('data-parallel training over worker threads', () => {
         `await initBackend({ prefer: 'wasm', announce: false });`,
         `const dataset = tinyDataset(); const tokenizer = tinyTokenizer(dataset);`,
         `const dual = createDualEncoder({ config: tinyConfig(tokenizer.vocab.length), seed: 3 });`,
-        `const r = await trainDualEncoder(dual, tokenizer, dataset, { batchSize: 4, qMaxLen: 8, pMaxLen: 10, steps: 2, workers: 2, progress: silentProgress });`,
+        `const r = await trainDualEncoder(dual, tokenizer, dataset, { batchSize: 4, qMaxLen: 8, pMaxLen: 10, steps: 2, workers: 2 }, { progress: silentProgress });`,
         `console.log(JSON.stringify({ steps: r.steps }));`,
       ].join('\n'),
     );
