@@ -34,7 +34,7 @@ describe('walkthroughPreamble', () => {
       secondsPerGflop: 0.1,
     });
     expect(lines[0]).toMatch(
-      /^walkthrough: standard \(the default\): wordnet-senses, 12,000 queries/,
+      /^walkthrough: standard \(the default\): wordnet-senses, all 42,939 queries \(23,676 train, 17,111 test\)/,
     );
     expect(lines[1]).toBe('  backend wasm (CPU, 2 thread(s)): first that started');
     expect(lines[2]).toMatch(/ran at 10\.00 GFLOP\/s/);
