@@ -122,3 +122,4 @@ export {
   type WorkKind,
   type WorkloadSize,
 } from './estimate.js';
+export { backgroundModels } from './scheduler.js';

@@ -3,7 +3,8 @@
  * and how the main thread gets a model: take it back from the worker's queue if the
  * worker has not started it (quicker trained here than waited for), else wait for it.
  * The full model always trains on the main thread: every pruned and aligned row needs it
- * first, while the half-depth and asymmetric models are needed only later.
+ * first, while the half-depth and asymmetric models are needed only later. The others are
+ * shared out so that both threads train about as much (`backgroundModels`).
  *
  * It does not train: ensureDual (models.ts) does, on whichever thread.
  */
@@ -45,8 +46,32 @@ export interface TrainAheadSpec {
   readonly wordEmbeddings: () => Promise<WordEmbeddingInit | undefined>;
 }
 
+/** A training step's cost in layers: each query goes with a positive and a hard negative. */
+const stepLayers = (m: PlannedModel): number => m.queryLayers + 2 * m.passageLayers;
+
 /**
- * Starts the worker on the models other than 'full' that are not sealed yet; nothing when
+ * The models the background thread trains: the largest first, each to whichever thread
+ * has less training so far (the main thread starts with 'full'). On the standard grid it
+ * takes both asymmetric models and leaves the half-depth one to the main thread; giving the
+ * worker all three kept the main thread idle for minutes after the full model (measured).
+ */
+export function backgroundModels(models: readonly PlannedModel[]): string[] {
+  let main = models.filter((m) => m.name === 'full').reduce((a, m) => a + stepLayers(m), 0);
+  let background = 0;
+  const out: string[] = [];
+  for (const m of [...models]
+    .filter((x) => x.name !== 'full')
+    .sort((a, b) => stepLayers(b) - stepLayers(a))) {
+    if (background <= main) {
+      out.push(m.name);
+      background += stepLayers(m);
+    } else main += stepLayers(m);
+  }
+  return out;
+}
+
+/**
+ * Starts the worker on its share of the models (`backgroundModels`) not sealed yet; nothing when
  * there are none (or `enabled` is false: then everything trains on this thread).
  */
 export async function trainAhead(
@@ -56,9 +81,11 @@ export async function trainAhead(
 ): Promise<TrainAhead> {
   if (!enabled) return NOTHING_AHEAD;
   const jobs: BackgroundJob[] = [];
-  for (const m of spec.models) {
+  const pending: PlannedModel[] = [];
+  for (const m of spec.models) if (!(await isSealed(spec.keys.model(m.name)))) pending.push(m);
+  for (const name of backgroundModels(pending)) {
+    const m = pending.find((x) => x.name === name)!;
     const model = spec.keys.model(m.name);
-    if (m.name === 'full' || (await isSealed(model))) continue;
     jobs.push({ ...m, model, index: spec.keys.index(m.name) });
   }
   if (jobs.length === 0) return NOTHING_AHEAD;
