@@ -94,7 +94,7 @@ export const GRID_PRESETS: Readonly<Record<GridPresetName, GridOptions>> = Objec
   standard: Object.freeze({
     ...QUICK,
     // 500 steps (32 queries each) and no query seen twice on the standard walkthrough's
-    // 23,700 training queries: what fits 15 minutes on 2 cores with the other three models
+    // 23,700 training queries: measured 20 minutes on 2 idle cores with the other three models
     // (measured: README). KALE gets 50 steps: measured, 75 cost 5.1% (1 layer) and 7.3%
     // (2 layers) of the full model's training FLOPs; 50 stay under 5%.
     train: Object.freeze({ ...QUICK.train, steps: 500 }),
