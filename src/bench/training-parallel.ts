@@ -4,9 +4,6 @@
  * on synthetic fixed-length token shards, so the number measures the step (embedding
  * exchange, all-reduce and every replica's AdamW included), not the data pipeline.
  */
-import * as tf from '@tensorflow/tfjs';
-import { activeBackend } from '../backend/index.js';
-import { encoderFlops } from '../model/index.js';
 import type { EncodedBatch } from '../text/index.js';
 import {
   createDualEncoder,
@@ -14,10 +11,11 @@ import {
   disposeDualEncoder,
   resolveTrainOptions,
   shardRanges,
+  stepCost,
   type ShardInput,
 } from '../train/index.js';
 import { Random } from '../util/index.js';
-import type { TrainingBench, TrainingShape } from './training.js';
+import { trainingRow, type TrainingBench, type TrainingShape } from './training.js';
 
 function randomBatch(rng: Random, rows: number, len: number, vocab: number): EncodedBatch {
   const size = rows * len;
@@ -70,28 +68,8 @@ export async function benchTrainingParallel(
       times.push((performance.now() - t0) / 1000);
     }
     times.sort((a, b) => a - b);
-    const median = times[times.length >> 1]!;
-    const nP = shape.batch * (1 + shape.nHard);
-    const tokens = shape.batch * shape.qLen + nP * shape.pLen;
-    const flops =
-      3 *
-      (encoderFlops(shape.config, shape.batch, shape.qLen) +
-        encoderFlops(shape.config, nP, shape.pLen));
-    return {
-      preset: shape.preset,
-      framework: 'kalelab',
-      backend: activeBackend()?.name ?? tf.getBackend(),
-      threads: 1,
-      workers,
-      hidden: shape.config.hiddenSize,
-      layers: shape.config.numHiddenLayers,
-      batch: shape.batch,
-      tied: shape.tied ?? false,
-      secondsPerStep: Math.round(median * 1000) / 1000,
-      examplesPerSecond: Math.round((shape.batch / median) * 100) / 100,
-      tokensPerSecond: Math.round(tokens / median),
-      gflops: Math.round((flops / median / 1e9) * 100) / 100,
-    };
+    const timing = { medianSeconds: times[times.length >> 1]!, ...stepCost(shape) };
+    return trainingRow(shape, timing, 1, workers);
   } finally {
     await engine.close();
     disposeDualEncoder(dual);

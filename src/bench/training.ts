@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { activeBackend } from '../backend/index.js';
 import { BERT_BASE } from '../model/index.js';
-import { timeTrainingSteps, type StepShape } from '../train/index.js';
+import { timeTrainingSteps, type StepShape, type StepTiming } from '../train/index.js';
 
 /**
  * A benchmarked shape: the step's shape (train/step-timing.ts) and the preset it stands for.
@@ -72,14 +72,23 @@ export const TRAINING_SHAPES: readonly TrainingShape[] = Object.freeze([
 
 /** Median time of `steps` training steps (after one warm-up step) for `shape`. */
 export function benchTraining(shape: TrainingShape, steps = 3): TrainingBench {
-  const { medianSeconds: median, flops, tokens } = timeTrainingSteps(shape, steps);
-  const backend = activeBackend();
+  const timing = timeTrainingSteps(shape, steps);
+  return trainingRow(shape, timing, activeBackend()?.threads ?? 1, 1);
+}
+
+/** A kalelab training row from a step's median time and cost (one row shape for every mode). */
+export function trainingRow(
+  shape: TrainingShape,
+  { medianSeconds: median, flops, tokens }: StepTiming,
+  threads: number,
+  workers: number,
+): TrainingBench {
   return {
     preset: shape.preset,
     framework: 'kalelab',
-    backend: backend?.name ?? tf.getBackend(),
-    threads: backend?.threads ?? 1,
-    workers: 1,
+    backend: activeBackend()?.name ?? tf.getBackend(),
+    threads,
+    workers,
     hidden: shape.config.hiddenSize,
     layers: shape.config.numHiddenLayers,
     batch: shape.batch,

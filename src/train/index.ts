@@ -59,7 +59,7 @@ export {
   type StepOptions,
   type StepResult,
 } from './step.js';
-export { timeTrainingSteps, type StepShape, type StepTiming } from './step-timing.js';
+export { stepCost, timeTrainingSteps, type StepShape, type StepTiming } from './step-timing.js';
 export {
   DEFAULT_TRAIN_OPTIONS,
   resolveTrainOptions,

@@ -42,6 +42,16 @@ function randomTokens(rows: number, len: number, vocab: number, seed: number): T
   return { inputIds: ids, attentionMask: tf.onesLike(ids) as tf.Tensor2D };
 }
 
+/** One step's matrix-product FLOPs (3× the forward of both encoders) and tokens. */
+export function stepCost(shape: StepShape): Omit<StepTiming, 'medianSeconds'> {
+  const { config, batch, nHard, qLen, pLen } = shape;
+  const nP = batch * (1 + nHard);
+  return {
+    flops: 3 * (encoderFlops(config, batch, qLen) + encoderFlops(config, nP, pLen)),
+    tokens: batch * qLen + nP * pLen,
+  };
+}
+
 /** Median time of `steps` training steps of `shape`, after one warm-up step. */
 export function timeTrainingSteps(shape: StepShape, steps: number): StepTiming {
   if (!Number.isInteger(steps) || steps < 1)
@@ -71,11 +81,7 @@ export function timeTrainingSteps(shape: StepShape, steps: number): StepTiming {
       times.push((performance.now() - t0) / 1000);
     }
     times.sort((a, b) => a - b);
-    return {
-      medianSeconds: times[times.length >> 1]!,
-      flops: 3 * (encoderFlops(config, batch, qLen) + encoderFlops(config, nP, pLen)),
-      tokens: batch * qLen + nP * pLen,
-    };
+    return { medianSeconds: times[times.length >> 1]!, ...stepCost(shape) };
   } finally {
     tf.dispose([q.inputIds, q.attentionMask, p.inputIds, p.attentionMask]);
     optimizer.dispose();
