@@ -12,7 +12,12 @@ import { writeHtmlReport } from '../report/index.js';
 import { defaultProgress, type ProgressSink } from '../util/index.js';
 import { runGrid } from './grid.js';
 import type { GridHooks } from './grid-workspace.js';
-import { gridOptions, type GridOptions, type GridPresetName } from './options.js';
+import {
+  GRID_PRESET_NAMES,
+  gridOptions,
+  type GridOptions,
+  type GridPresetName,
+} from './options.js';
 import {
   estimateSeconds,
   measureSecondsPerFlop,
@@ -148,13 +153,12 @@ function formatMain(row: ResultRow, metric: string): string {
   return `${metric} ${value === undefined ? '-' : value.toFixed(4)}${speed}`;
 }
 
-/** The walkthrough's sizes: `kalelab walkthrough --quick`, the default, `--full`. */
-export type WalkthroughSize = 'quick' | 'standard' | 'full';
-export const WALKTHROUGH_SIZE_NAMES: readonly WalkthroughSize[] = Object.freeze([
-  'quick',
-  'standard',
-  'full',
-]);
+/**
+ * The walkthrough's sizes: `kalelab walkthrough --quick`, the default, `--full` — one per
+ * grid preset, of the same name.
+ */
+export type WalkthroughSize = GridPresetName;
+export const WALKTHROUGH_SIZE_NAMES: readonly WalkthroughSize[] = GRID_PRESET_NAMES;
 
 export interface WalkthroughPreset {
   readonly size: WalkthroughSize;
