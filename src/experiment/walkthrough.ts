@@ -68,7 +68,8 @@ export interface ExperimentResult {
 export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
   const started = performance.now();
   const backend = activeBackend() ?? (await initBackend());
-  await preflightExperiment(options); // bad inputs fail here, before any training
+  // Bad inputs fail here, before any training; the datasets it loaded are the ones run.
+  const loaded = await preflightExperiment(options);
   const paths = {
     json: join(options.out, 'results.json'),
     csv: join(options.out, 'results.csv'),
@@ -98,9 +99,9 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const mainMetrics: Record<string, string> = {};
   const log = options.log ?? (() => {});
   const extraEffects: Effect[] = [];
-  for (const spec of options.datasets) {
-    log(`loading ${spec}`);
-    const dataset = await loadDataset(spec);
+  for (const [i, spec] of options.datasets.entries()) {
+    log(`loaded ${spec}`);
+    const dataset = loaded[i]!;
     mainMetrics[dataset.name] = dataset.mainMetric;
     // This run's grid replaces the dataset's rows: rows of an earlier grid (other depths,
     // other options) would otherwise stand beside them under the new settings. Their
