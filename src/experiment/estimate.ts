@@ -1,17 +1,20 @@
 /**
  * How long a grid will take, before it starts: the planned work of every trained model,
  * every alignment and every encoding pass, counted in matrix-product FLOPs
- * (model/flops.ts), times the seconds per FLOP of one or two real training steps of the
- * grid's full model measured on the active backend.
+ * (model/flops.ts), times two measured rates: seconds per FLOP of one or two real
+ * training steps of the grid's full model on the active backend (training, alignment), and
+ * of a forward pass on the grid's inference engine (encoding: ONNX Runtime runs it several
+ * times faster per FLOP than a tfjs training step does).
  *
  * `plannedWork` and `estimateSeconds` are pure (no tensors), so the arithmetic is testable
- * on its own; `measureSecondsPerFlop` is the one measured number. The estimate counts
- * compute in sequence: training on a background thread (GridOptions.backgroundTraining)
- * overlaps some of it, and BM25, file writes and latency timing are left out, so it is
- * a rough guide (the walkthrough says so), not a promise.
+ * on its own; the two `measure…` functions are the measured numbers. The wall-clock figure
+ * puts each model's training on the thread the scheduler gives it (scheduler.ts) and
+ * everything else on the main thread; BM25, file writes and latency timing are left out, so
+ * it is a guide, not a promise.
  */
 import { DEFAULT_KALE_OPTIONS } from '../compress/index.js';
-import { encoderFlops, type BertConfig } from '../model/index.js';
+import { createEncoder, disposeEncoder, encoderFlops, type BertConfig } from '../model/index.js';
+import { createEncoderEngine } from '../serve/index.js';
 import { resolveTrainOptions, timeTrainingSteps } from '../train/index.js';
 import type { GridOptions } from './options.js';
 import type { GridPlan } from './plan.js';
@@ -35,6 +38,8 @@ export interface WorkItem {
   /** Optimiser steps (train, align) or texts encoded (encode). */
   readonly steps: number;
   readonly flops: number;
+  /** The thread it runs on: a model the scheduler trains ahead runs on 'background'. */
+  readonly thread: 'main' | 'background';
 }
 
 /**
@@ -53,11 +58,15 @@ const withDepth = (model: Shape, layers: number): BertConfig => ({
   vocabSize: 0, // embeddings are lookups: no matrix-product FLOPs
 });
 
-/** Every model's training, every alignment and every encoding pass the plan makes. */
+/**
+ * Every model's training, every alignment and every encoding pass the plan makes; the
+ * models named in `background` train on the background thread (scheduler.backgroundModels).
+ */
 export function plannedWork(
   plan: GridPlan,
   grid: Pick<GridOptions, 'model' | 'train' | 'kale' | 'maxEvalQueries'>,
   size: WorkloadSize,
+  background: ReadonlySet<string> = new Set(),
 ): WorkItem[] {
   const t = resolveTrainOptions(grid.train);
   const batch = t.batchSize;
@@ -73,6 +82,7 @@ export function plannedWork(
   const items: WorkItem[] = plan.models.map((m) => ({
     kind: 'train',
     label: m.name,
+    thread: background.has(m.name) ? 'background' : 'main',
     steps: trainSteps,
     flops:
       trainSteps *
@@ -96,6 +106,7 @@ export function plannedWork(
       items.push({
         kind: 'align',
         label: row.id,
+        thread: 'main',
         steps: alignSteps,
         flops:
           alignSteps *
@@ -106,6 +117,7 @@ export function plannedWork(
     items.push({
       kind: 'encode',
       label: `queries ${row.id}`,
+      thread: 'main',
       steps: tested,
       flops: encoderFlops(withDepth(grid.model, layers), tested, qLen),
     });
@@ -114,6 +126,7 @@ export function plannedWork(
     items.push({
       kind: 'encode',
       label: `index ${index}`,
+      thread: 'main',
       steps: size.documents,
       flops: encoderFlops(
         withDepth(grid.model, depth.get(index)!.passageLayers),
@@ -126,27 +139,48 @@ export function plannedWork(
 }
 
 export interface TimeEstimate {
+  /** All the work in sequence (compute time). */
   readonly seconds: number;
+  /** Wall-clock time: the busier of the main and the background thread. */
+  readonly wallSeconds: number;
   readonly byKind: Readonly<Record<WorkKind, number>>;
   /** Optimiser steps of all trained models together. */
   readonly trainSteps: number;
   readonly secondsPerGflop: number;
+  readonly encodeSecondsPerGflop: number;
 }
 
-/** Seconds for `work` at `secondsPerFlop` (one measured number for every kind of work). */
-export function estimateSeconds(work: readonly WorkItem[], secondsPerFlop: number): TimeEstimate {
-  if (!(secondsPerFlop > 0) || !Number.isFinite(secondsPerFlop)) {
-    throw new Error(
-      `estimateSeconds: secondsPerFlop must be a positive number, got ${secondsPerFlop}`,
-    );
+function checkRate(name: string, value: number): void {
+  if (!(value > 0) || !Number.isFinite(value)) {
+    throw new Error(`estimateSeconds: ${name} must be a positive number, got ${value}`);
   }
+}
+
+/**
+ * Seconds for `work`: training and alignment at `secondsPerFlop`, encoding at
+ * `encodeSecondsPerFlop` (default: the same rate).
+ */
+export function estimateSeconds(
+  work: readonly WorkItem[],
+  secondsPerFlop: number,
+  encodeSecondsPerFlop = secondsPerFlop,
+): TimeEstimate {
+  checkRate('secondsPerFlop', secondsPerFlop);
+  checkRate('encodeSecondsPerFlop', encodeSecondsPerFlop);
   const byKind = { train: 0, align: 0, encode: 0 };
-  for (const w of work) byKind[w.kind] += w.flops * secondsPerFlop;
+  const byThread = { main: 0, background: 0 };
+  for (const w of work) {
+    const s = w.flops * (w.kind === 'encode' ? encodeSecondsPerFlop : secondsPerFlop);
+    byKind[w.kind] += s;
+    byThread[w.thread] += s;
+  }
   return Object.freeze({
     seconds: byKind.train + byKind.align + byKind.encode,
+    wallSeconds: Math.max(byThread.main, byThread.background),
     byKind: Object.freeze(byKind),
     trainSteps: work.filter((w) => w.kind === 'train').reduce((s, w) => s + w.steps, 0),
     secondsPerGflop: secondsPerFlop * 1e9,
+    encodeSecondsPerGflop: encodeSecondsPerFlop * 1e9,
   });
 }
 
@@ -174,4 +208,48 @@ export function measureSecondsPerFlop(
     steps,
   );
   return timing.medianSeconds / timing.flops;
+}
+
+/**
+ * Seconds per FLOP of encoding on `engine` (the grid's: 'auto' is ONNX Runtime where it
+ * loads): the median of three forward passes, after one warm-up, of a fresh full-depth
+ * encoder over 64 texts of `tokens` tokens (random ids, as above).
+ */
+export async function measureEncodeSecondsPerFlop(
+  grid: Pick<GridOptions, 'model' | 'vocabSize' | 'engine' | 'train'>,
+  tokens: number,
+  runs = 3,
+): Promise<number> {
+  const config: BertConfig = { ...grid.model, vocabSize: grid.vocabSize };
+  const encoder = createEncoder(config, 0);
+  const pooling = resolveTrainOptions(grid.train).pooling;
+  const engine = await createEncoderEngine(encoder, { engine: grid.engine, pooling });
+  try {
+    const batchSize = 64;
+    const n = batchSize * tokens;
+    const inputIds = Int32Array.from(
+      { length: n },
+      (_, i) => 5 + ((i * 7919) % (config.vocabSize - 5)),
+    );
+    const batch = {
+      inputIds,
+      attentionMask: new Int32Array(n).fill(1),
+      tokenTypeIds: new Int32Array(n),
+      batchSize,
+      seqLen: tokens,
+      lengths: new Array<number>(batchSize).fill(tokens),
+    };
+    await engine.embedBatch(batch);
+    const times: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const t0 = performance.now();
+      await engine.embedBatch(batch);
+      times.push((performance.now() - t0) / 1000);
+    }
+    times.sort((a, b) => a - b);
+    return times[Math.floor(times.length / 2)]! / encoderFlops(config, batchSize, tokens);
+  } finally {
+    await engine.dispose();
+    disposeEncoder(encoder);
+  }
 }

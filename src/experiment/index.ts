@@ -115,6 +115,7 @@ export {
   TOKENS_PER_WORD,
   estimateSeconds,
   measureSecondsPerFlop,
+  measureEncodeSecondsPerFlop,
   plannedWork,
   tokensFromWords,
   type TimeEstimate,

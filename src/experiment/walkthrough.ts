@@ -20,6 +20,7 @@ import {
 } from './options.js';
 import {
   estimateSeconds,
+  measureEncodeSecondsPerFlop,
   measureSecondsPerFlop,
   plannedWork,
   tokensFromWords,
@@ -27,6 +28,7 @@ import {
   type WorkItem,
 } from './estimate.js';
 import { planGrid } from './plan.js';
+import { backgroundModels } from './scheduler.js';
 import { preflightExperiment } from './preflight.js';
 import { machineInfo, mergeRow, readResults, writeResults } from './results-io.js';
 import { reportSections } from './summary.js';
@@ -250,7 +252,8 @@ export function walkthroughRun(size: WalkthroughSize, seed?: number): Walkthroug
 /**
  * The time `runExperiment` with these options will take, estimated before it starts (see
  * estimate.ts): loads each dataset (seconds for the WordNet tasks), plans its grid, and
- * times two training steps of the grid's full model on the active backend.
+ * times two training steps of the grid's full model on the active backend and a forward
+ * pass on its inference engine.
  */
 export async function estimateExperiment(
   options: Pick<ExperimentOptions, 'datasets' | 'preset' | 'grid'>,
@@ -274,10 +277,16 @@ export async function estimateExperiment(
     };
     lengths ??= size;
     const plan = planGrid(grid, { name: dataset.name, mainMetric: dataset.mainMetric });
+    const background = new Set(grid.backgroundTraining ? backgroundModels(plan.models) : []);
     work.push(
-      ...plannedWork(plan, grid, size).map((w) => ({ ...w, label: `${dataset.name} ${w.label}` })),
+      ...plannedWork(plan, grid, size, background).map((w) => ({
+        ...w,
+        label: `${dataset.name} ${w.label}`,
+      })),
     );
   }
   if (lengths === null) throw new Error('estimateExperiment: no datasets');
-  return { ...estimateSeconds(work, measureSecondsPerFlop(grid, lengths)), work };
+  const train = measureSecondsPerFlop(grid, lengths);
+  const encode = await measureEncodeSecondsPerFlop(grid, lengths.docTokens);
+  return { ...estimateSeconds(work, train, encode), work };
 }

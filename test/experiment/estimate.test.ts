@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend/index.js';
 import {
+  backgroundModels,
   estimateSeconds,
+  measureEncodeSecondsPerFlop,
   measureSecondsPerFlop,
   planGrid,
   plannedWork,
@@ -31,11 +33,18 @@ describe('plannedWork', () => {
     const work = plannedWork(plan, GRID, SIZE);
     const byLabel = Object.fromEntries(work.map((w) => [w.label, w]));
     // 10 queries / batch 2 = 5 steps; a step is 3 · (enc(2, 2, 3) + enc(2, 4, 5)) = 3 · (3648 + 13440).
-    expect(byLabel['full']).toEqual({ kind: 'train', label: 'full', steps: 5, flops: 5 * 51264 });
+    expect(byLabel['full']).toEqual({
+      kind: 'train',
+      label: 'full',
+      thread: 'main',
+      steps: 5,
+      flops: 5 * 51264,
+    });
     // ceil(10 / 4) = 3 steps of teacher forward enc(2, 4, 3) + 3 · student enc(1, 4, 3).
     expect(byLabel['kale-kl-q1']).toEqual({
       kind: 'align',
       label: 'kale-kl-q1',
+      thread: 'main',
       steps: 3,
       flops: 3 * (7296 + 3 * 3648),
     });
@@ -46,6 +55,7 @@ describe('plannedWork', () => {
     expect(byLabel['index full']).toEqual({
       kind: 'encode',
       label: 'index full',
+      thread: 'main',
       steps: 7,
       flops: 23520,
     });
@@ -55,6 +65,12 @@ describe('plannedWork', () => {
     expect(estimate.byKind.train).toBeCloseTo(0.25632, 9);
     expect(estimate.trainSteps).toBe(5);
     expect(estimate.secondsPerGflop).toBeCloseTo(1000, 9);
+    expect(estimate.wallSeconds).toBeCloseTo(estimate.seconds, 9); // one thread
+    // Encoding at a tenth of the rate: its 10944 + 2 · 5472 + 23520 FLOPs cost a tenth.
+    const faster = estimateSeconds(work, 1e-6, 1e-7);
+    expect(faster.byKind.encode).toBeCloseTo(0.0045408, 9);
+    expect(faster.byKind.train).toBeCloseTo(0.25632, 9);
+    expect(faster.encodeSecondsPerGflop).toBeCloseTo(100, 9);
   });
 
   it('plans one training per model and one index per passage encoder of the whole grid', () => {
@@ -82,6 +98,30 @@ describe('plannedWork', () => {
     // The half-depth model's training step is half the full model's (depth is linear).
     const train = Object.fromEntries(work.map((w) => [w.label, w.flops]));
     expect(train['half-2']! * 2).toBe(train['full']);
+
+    // With the scheduler's background share, wall time is the busier thread's work.
+    const ahead = new Set(backgroundModels(plan.models));
+    expect([...ahead].sort()).toEqual(['asym-q1', 'asym-q2']);
+    const split = plannedWork(
+      plan,
+      { ...GRID, model: { ...MODEL, numHiddenLayers: 4 } },
+      SIZE,
+      ahead,
+    );
+    const onThread = (t: string) =>
+      split.filter((w) => w.thread === t).reduce((sum, w) => sum + w.flops, 0);
+    const estimate = estimateSeconds(split, 1e-6);
+    expect(
+      split
+        .filter((w) => w.thread === 'background')
+        .map((w) => w.label)
+        .sort(),
+    ).toEqual(['asym-q1', 'asym-q2']);
+    expect(estimate.wallSeconds).toBeCloseTo(
+      Math.max(onThread('main'), onThread('background')) * 1e-6,
+      12,
+    );
+    expect(estimate.wallSeconds).toBeLessThan(estimate.seconds);
   });
 
   it('caps test queries at maxEvalQueries and lengths at the schedule maxima', () => {
@@ -108,6 +148,7 @@ describe('estimateSeconds', () => {
   it('rejects a measured rate that is not a positive number', () => {
     expect(() => estimateSeconds([], 0)).toThrow(/secondsPerFlop must be a positive number, got 0/);
     expect(() => estimateSeconds([], Number.NaN)).toThrow(/got NaN/);
+    expect(() => estimateSeconds([], 1, -1)).toThrow(/encodeSecondsPerFlop must be a positive/);
   });
 });
 
@@ -118,6 +159,21 @@ describe('measureSecondsPerFlop', () => {
     const s = measureSecondsPerFlop(
       { model: MODEL, vocabSize: 50, train: { batchSize: 4, nHard: 1 } },
       { queryTokens: 6, docTokens: 8 },
+      1,
+    );
+    expect(s).toBeGreaterThan(0);
+    expect(Number.isFinite(s)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('measureEncodeSecondsPerFlop', () => {
+  it('times forward passes on the tfjs engine and frees every tensor', async () => {
+    await initBackend({ prefer: 'wasm', announce: false });
+    const before = tf.memory().numTensors;
+    const s = await measureEncodeSecondsPerFlop(
+      { model: MODEL, vocabSize: 50, engine: 'tfjs', train: { pooling: 'mean' } },
+      8,
       1,
     );
     expect(s).toBeGreaterThan(0);

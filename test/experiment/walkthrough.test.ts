@@ -145,6 +145,9 @@ describe('estimateExperiment', () => {
         estimate.byKind.train + estimate.byKind.align + estimate.byKind.encode,
         9,
       );
+      // One model, no background thread: wall time is all the work; encoding has its own rate.
+      expect(estimate.wallSeconds).toBeCloseTo(estimate.seconds, 9);
+      expect(estimate.encodeSecondsPerGflop).toBeGreaterThan(0);
     });
   });
 });

@@ -139,6 +139,7 @@ export function walkthroughPreamble(
   backend: Pick<BackendReport, 'name' | 'threads' | 'gpu' | 'reason'>,
   estimate: {
     readonly seconds: number;
+    readonly wallSeconds: number;
     readonly trainSteps: number;
     readonly secondsPerGflop: number;
   },
@@ -153,9 +154,9 @@ export function walkthroughPreamble(
     `walkthrough: ${size} (${chosen}): ${WALKTHROUGH_PRESETS[size].description}`,
     `  backend ${backend.name} (${backend.gpu ? 'GPU' : 'CPU'}, ${backend.threads} thread(s)): ${backend.reason}`,
     `  a measured training step of its full model ran at ${(1 / estimate.secondsPerGflop).toFixed(2)} GFLOP/s`,
-    `  estimated ${formatDuration(estimate.seconds)} of compute (${estimate.trainSteps} training steps in all, plus alignment and encoding; training on a background thread may overlap some of it)`,
+    `  estimated ${formatDuration(estimate.wallSeconds)} (${formatDuration(estimate.seconds)} of compute${estimate.wallSeconds < estimate.seconds ? ' on two threads' : ''}: ${estimate.trainSteps} training steps in all, plus alignment and encoding)`,
   ];
-  if (estimate.seconds > HOUR) lines.push(`  ${overAnHour(size)}`);
+  if (estimate.wallSeconds > HOUR) lines.push(`  ${overAnHour(size)}`);
   return lines;
 }
 

@@ -29,7 +29,8 @@ describe('walkthrough flags', () => {
 describe('walkthroughPreamble', () => {
   it('says the preset, why, the backend and the estimate', () => {
     const lines = walkthroughPreamble('standard', WASM, {
-      seconds: 600,
+      seconds: 1200,
+      wallSeconds: 600,
       trainSteps: 2400,
       secondsPerGflop: 0.1,
     });
@@ -38,13 +39,15 @@ describe('walkthroughPreamble', () => {
     );
     expect(lines[1]).toBe('  backend wasm (CPU, 2 thread(s)): first that started');
     expect(lines[2]).toMatch(/ran at 10\.00 GFLOP\/s/);
-    expect(lines[3]).toMatch(/estimated 10 min of compute \(2400 training steps/);
+    expect(lines[3]).toMatch(
+      /^ {2}estimated 10 min \(20 min of compute on two threads: 2400 training steps/,
+    );
     expect(lines).toHaveLength(4);
   });
 
   it('past an hour, says so and how to choose', () => {
-    const long = { seconds: 2 * 86400, trainSteps: 1, secondsPerGflop: 1 };
-    const standard = walkthroughPreamble('standard', WASM, { ...long, seconds: 7200 });
+    const long = { seconds: 2 * 86400, wallSeconds: 2 * 86400, trainSteps: 1, secondsPerGflop: 1 };
+    const standard = walkthroughPreamble('standard', WASM, { ...long, wallSeconds: 7200 });
     expect(standard[3]).toMatch(/estimated 2\.0 h/);
     expect(standard[4]).toMatch(/more than an hour on this backend.*`kalelab walkthrough --quick`/);
     const full = walkthroughPreamble('full', WASM, long);
