@@ -187,8 +187,8 @@ const preset = (
  *   queries to tell most rows apart.
  * - `standard` (the default): every wordnet-senses query, split 0.55 / 0.05 / 0.4 (23,676
  *   for training, 17,111 test, so that effects of a hundredth are told apart from noise)
- *   with the documents they need, and the standard grid (500 steps a model, no training
- *   query seen twice): about 20 minutes on 2 idle cores (measured).
+ *   with the documents they need, and the standard grid (400 steps a model, no training
+ *   query seen twice): at most 15 minutes on 2 idle cores (measured: README).
  * - `full`: both WordNet tasks whole, the 6-layer H 256 grid: days on 2 cores.
  */
 export const WALKTHROUGH_PRESETS: Readonly<Record<WalkthroughSize, WalkthroughPreset>> =
@@ -201,7 +201,7 @@ export const WALKTHROUGH_PRESETS: Readonly<Record<WalkthroughSize, WalkthroughPr
     ),
     standard: preset(
       'standard',
-      'wordnet-senses, all 42,939 queries (23,676 train, 17,111 test), 4-layer H 64 grid, 500 steps a model',
+      'wordnet-senses, all 42,939 queries (23,676 train, 17,111 test), 4-layer H 64 grid, 400 steps a model',
       ['wordnet-senses:quick,maxQueries=all,split=0.55/0.05/0.4'],
       'standard',
     ),

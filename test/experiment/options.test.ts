@@ -27,12 +27,12 @@ describe('grid presets', () => {
     });
   });
 
-  it('standard is quick trained for 500 steps, KALE for 50 (under 5% of the training FLOPs)', () => {
+  it('standard is quick trained for 400 steps, KALE for 40 (under 5% of the training FLOPs)', () => {
     const { quick, standard } = GRID_PRESETS;
     expect(standard).toEqual({
       ...quick,
-      train: { ...quick.train, steps: 500 },
-      kale: { ...quick.kale, steps: 50 },
+      train: { ...quick.train, steps: 400 },
+      kale: { ...quick.kale, steps: 40 },
     });
   });
 
