@@ -249,6 +249,33 @@ export function walkthroughRun(size: WalkthroughSize, seed?: number): Walkthroug
   };
 }
 
+/** What the default walkthrough is sized for: `standard` takes this on 2 idle CPU cores. */
+export const DEFAULT_WALKTHROUGH_SECONDS = 15 * 60;
+
+export interface SizeChoice {
+  readonly size: WalkthroughSize;
+  /** Why, for the preamble ("the default", "the default on this GPU backend: …"). */
+  readonly why: string;
+}
+
+/**
+ * The size `kalelab walkthrough` runs with neither --quick nor --full, sized to the backend:
+ * on a GPU backend `full` when its wall-time estimate there (`estimateFull`, a measured
+ * step) fits DEFAULT_WALKTHROUGH_SECONDS, else `standard`, which is sized for CPU cores
+ * (measured). On a CPU backend nothing is estimated: `full` takes days there.
+ */
+export async function defaultWalkthroughSize(
+  gpu: boolean,
+  estimateFull: () => Promise<{ readonly wallSeconds: number }>,
+): Promise<SizeChoice> {
+  if (!gpu) return { size: 'standard', why: 'the default' };
+  const full = (await estimateFull()).wallSeconds;
+  const minutes = `${Math.round(full / 60)} min`;
+  return full <= DEFAULT_WALKTHROUGH_SECONDS
+    ? { size: 'full', why: `the default on this GPU backend: full is estimated at ${minutes}` }
+    : { size: 'standard', why: `the default: full is estimated at ${minutes} on this GPU backend` };
+}
+
 /**
  * The time `runExperiment` with these options will take, estimated before it starts (see
  * estimate.ts): loads each dataset (seconds for the WordNet tasks), plans its grid, and

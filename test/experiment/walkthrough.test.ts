@@ -10,6 +10,8 @@ import {
   gridOptions,
   runExperiment,
   walkthroughRun,
+  defaultWalkthroughSize,
+  DEFAULT_WALKTHROUGH_SECONDS,
   type GridOptions,
   type WalkthroughSize,
 } from '../../src/experiment/index.js';
@@ -180,5 +182,29 @@ describe('walkthroughRun', () => {
       /unknown walkthrough size "huge"; allowed: quick, standard, full/,
     );
     expect(() => walkthroughRun('quick', -1)).toThrow(/seed: -1 is not a non-negative integer/);
+  });
+});
+
+describe('defaultWalkthroughSize', () => {
+  it('is standard on a CPU backend, without estimating full', async () => {
+    let asked = 0;
+    const choice = await defaultWalkthroughSize(false, () => {
+      asked++;
+      return Promise.resolve({ wallSeconds: 1 });
+    });
+    expect(choice).toEqual({ size: 'standard', why: 'the default' });
+    expect(asked).toBe(0);
+  });
+
+  it('is full on a GPU backend where full is estimated within the aim, else standard', async () => {
+    expect(DEFAULT_WALKTHROUGH_SECONDS).toBe(900);
+    const fits = await defaultWalkthroughSize(true, () => Promise.resolve({ wallSeconds: 840 }));
+    expect(fits).toEqual({
+      size: 'full',
+      why: 'the default on this GPU backend: full is estimated at 14 min',
+    });
+    const slow = await defaultWalkthroughSize(true, () => Promise.resolve({ wallSeconds: 7200 }));
+    expect(slow.size).toBe('standard');
+    expect(slow.why).toBe('the default: full is estimated at 120 min on this GPU backend');
   });
 });

@@ -17,6 +17,7 @@ import {
   gridThreads,
   runExperiment,
   walkthroughRun,
+  defaultWalkthroughSize,
   type GridOptions,
   type GridPresetName,
   type WalkthroughRun,
@@ -143,15 +144,10 @@ export function walkthroughPreamble(
     readonly trainSteps: number;
     readonly secondsPerGflop: number;
   },
+  why: string = size === 'standard' ? 'the default' : `chosen by --${size}`,
 ): string[] {
-  const chosen =
-    size === 'standard'
-      ? 'the default'
-      : size === 'quick'
-        ? 'chosen by --quick'
-        : 'chosen by --full';
   const lines = [
-    `walkthrough: ${size} (${chosen}): ${WALKTHROUGH_PRESETS[size].description}`,
+    `walkthrough: ${size} (${why}): ${WALKTHROUGH_PRESETS[size].description}`,
     `  backend ${backend.name} (${backend.gpu ? 'GPU' : 'CPU'}, ${backend.threads} thread(s)): ${backend.reason}`,
     `  a measured training step of its full model ran at ${(1 / estimate.secondsPerGflop).toFixed(2)} GFLOP/s`,
     `  estimated ${formatDuration(estimate.wallSeconds)} (${formatDuration(estimate.seconds)} of compute${estimate.wallSeconds < estimate.seconds ? ' on two threads' : ''}: ${estimate.trainSteps} training steps in all, plus alignment and encoding)`,
@@ -196,26 +192,47 @@ export function registerWalkthrough(program: Command): void {
     .option('--word-vectors <source>', WORD_VECTORS_HELP)
     .option('--engine <name>', ENGINE_HELP)
     .action(async (flags: WalkthroughFlags) => {
-      const walkthrough = walkthroughRun(walkthroughSize(flags), seedFlag(flags.seed));
-      const grid = gridOverrides(flags, walkthrough.grid); // bad flags fail before the backend starts
-      // The estimate below takes seconds; bad --depths, --out or --word-vectors fail before it.
-      const merged = gridOptions(walkthrough.preset, grid);
-      checkGridDepths(merged);
+      const asked = walkthroughSize(flags);
+      const seed = seedFlag(flags.seed);
+      // Bad flags, --depths, --out or --word-vectors fail before the backend starts.
+      const checked = checkWalkthroughFlags(flags, walkthroughRun(asked, seed));
       if (!flags.estimateOnly) await checkOutputFolder(flags.out); // it makes the folder
-      await checkWordVectors(merged.wordVectors);
-      shareCores(walkthrough.preset, grid);
+      await checkWordVectors(checked.merged.wordVectors);
+      shareCores(checked.run.preset, checked.grid);
       const backend = await initBackend();
+      const choice =
+        flags.quick || flags.full
+          ? { size: asked, why: `chosen by --${asked}` }
+          : await defaultWalkthroughSize(backend.gpu, () =>
+              estimateExperiment(estimateOptions(walkthroughRun('full', seed), flags)),
+            );
+      const { run: walkthrough, grid } =
+        choice.size === asked
+          ? checked
+          : checkWalkthroughFlags(flags, walkthroughRun(choice.size, seed));
       const estimate = await estimateExperiment({
         datasets: walkthrough.datasets,
         preset: walkthrough.preset,
         grid,
       });
-      for (const line of walkthroughPreamble(walkthrough.size, backend, estimate)) {
+      for (const line of walkthroughPreamble(walkthrough.size, backend, estimate, choice.why)) {
         process.stderr.write(line + '\n');
       }
       if (flags.estimateOnly) return;
       await run(walkthrough.datasets, walkthrough.preset, flags, walkthrough);
     });
+}
+
+/** The walkthrough's grid with the flags applied, its depths checked against its model. */
+function checkWalkthroughFlags(flags: WalkthroughFlags, run: WalkthroughRun) {
+  const grid = gridOverrides(flags, run.grid);
+  const merged = gridOptions(run.preset, grid);
+  checkGridDepths(merged);
+  return { run, grid, merged };
+}
+
+function estimateOptions(run: WalkthroughRun, flags: WalkthroughFlags) {
+  return { datasets: run.datasets, preset: run.preset, grid: gridOverrides(flags, run.grid) };
 }
 
 export function registerExperiment(program: Command): void {

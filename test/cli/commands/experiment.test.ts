@@ -56,6 +56,8 @@ describe('walkthroughPreamble', () => {
     expect(full[4]).toMatch(/choose `kalelab walkthrough` \(standard/);
     const quick = walkthroughPreamble('quick', WASM, long);
     expect(quick[4]).toMatch(/choose a faster backend/);
+    const gpu = walkthroughPreamble('full', WASM, long, 'the default on this GPU backend');
+    expect(gpu[0]).toMatch(/^walkthrough: full \(the default on this GPU backend\)/);
   });
 
   it('formats durations in s, min, h and days', () => {
