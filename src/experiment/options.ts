@@ -94,9 +94,9 @@ export const GRID_PRESETS: Readonly<Record<GridPresetName, GridOptions>> = Objec
   standard: Object.freeze({
     ...QUICK,
     // 400 steps of 32 queries (no query seen twice on the standard walkthrough's 23,700
-    // training queries) fit the 15-minute aim on 2 idle cores: 500 measured 20 minutes, and
-    // a step costs the same throughout. KALE gets a tenth of the steps: 1 and 2 layers cost
-    // 3.4% and 4.9% of the full model's training FLOPs (measured at 50 of 500; 75 cost 7.3%).
+    // training queries): 19 minutes on 2 idle cores, measured (500 took 20; the main
+    // thread's evaluation is most of the rest). KALE gets a tenth of the steps: 1 and 2
+    // layers cost 3.4% and 4.9% of the full model's training FLOPs (measured; 75 of 500: 7.3%).
     train: Object.freeze({ ...QUICK.train, steps: 400 }),
     kale: Object.freeze({ ...QUICK.kale, steps: 40 }),
   }),
