@@ -12,7 +12,9 @@
  * everything else on the main thread; BM25, file writes and latency timing are left out, so
  * it is a guide, not a promise.
  */
+import { randomBatch } from '../bench/query-encoder.js';
 import { DEFAULT_KALE_OPTIONS } from '../compress/index.js';
+import { measureLatency } from '../eval/latency.js';
 import { createEncoder, disposeEncoder, encoderFlops, type BertConfig } from '../model/index.js';
 import { createEncoderEngine } from '../serve/index.js';
 import { resolveTrainOptions, timeTrainingSteps } from '../train/index.js';
@@ -212,8 +214,8 @@ export function measureSecondsPerFlop(
 
 /**
  * Seconds per FLOP of encoding on `engine` (the grid's: 'auto' is ONNX Runtime where it
- * loads): the median of three forward passes, after one warm-up, of a fresh full-depth
- * encoder over 64 texts of `tokens` tokens (random ids, as above).
+ * loads): the median of `runs` forward passes, after one warm-up, of a fresh full-depth
+ * encoder over 64 texts of `tokens` random token ids (the query-encoder bench's batch).
  */
 export async function measureEncodeSecondsPerFlop(
   grid: Pick<GridOptions, 'model' | 'vocabSize' | 'engine' | 'train'>,
@@ -226,28 +228,14 @@ export async function measureEncodeSecondsPerFlop(
   const engine = await createEncoderEngine(encoder, { engine: grid.engine, pooling });
   try {
     const batchSize = 64;
-    const n = batchSize * tokens;
-    const inputIds = Int32Array.from(
-      { length: n },
-      (_, i) => 5 + ((i * 7919) % (config.vocabSize - 5)),
+    const batch = randomBatch(config, batchSize, tokens);
+    const timing = await measureLatency(
+      async () => {
+        await engine.embedBatch(batch);
+      },
+      { warmup: 1, runs },
     );
-    const batch = {
-      inputIds,
-      attentionMask: new Int32Array(n).fill(1),
-      tokenTypeIds: new Int32Array(n),
-      batchSize,
-      seqLen: tokens,
-      lengths: new Array<number>(batchSize).fill(tokens),
-    };
-    await engine.embedBatch(batch);
-    const times: number[] = [];
-    for (let r = 0; r < runs; r++) {
-      const t0 = performance.now();
-      await engine.embedBatch(batch);
-      times.push((performance.now() - t0) / 1000);
-    }
-    times.sort((a, b) => a - b);
-    return times[Math.floor(times.length / 2)]! / encoderFlops(config, batchSize, tokens);
+    return timing.medianMs / 1000 / encoderFlops(config, batchSize, tokens);
   } finally {
     await engine.dispose();
     disposeEncoder(encoder);
