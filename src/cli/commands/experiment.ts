@@ -200,21 +200,20 @@ export function registerWalkthrough(program: Command): void {
       await checkWordVectors(checked.merged.wordVectors);
       shareCores(checked.run.preset, checked.grid);
       const backend = await initBackend();
+      // On a GPU backend the default estimates full to choose; if it chooses full, that stands.
+      let estimatedFull: Estimated | undefined;
       const choice =
         flags.quick || flags.full
           ? { size: asked, why: `chosen by --${asked}` }
-          : await defaultWalkthroughSize(backend.gpu, () =>
-              estimateExperiment(estimateOptions(walkthroughRun('full', seed), flags)),
-            );
-      const { run: walkthrough, grid } =
-        choice.size === asked
-          ? checked
-          : checkWalkthroughFlags(flags, walkthroughRun(choice.size, seed));
-      const estimate = await estimateExperiment({
-        datasets: walkthrough.datasets,
-        preset: walkthrough.preset,
-        grid,
-      });
+          : await defaultWalkthroughSize(backend.gpu, async () => {
+              estimatedFull = await estimated(
+                checkWalkthroughFlags(flags, walkthroughRun('full', seed)),
+              );
+              return estimatedFull.estimate;
+            });
+      const { checked: chosen, estimate } =
+        choice.size === asked ? await estimated(checked) : estimatedFull!;
+      const walkthrough = chosen.run;
       for (const line of walkthroughPreamble(walkthrough.size, backend, estimate, choice.why)) {
         process.stderr.write(line + '\n');
       }
@@ -231,8 +230,18 @@ function checkWalkthroughFlags(flags: WalkthroughFlags, run: WalkthroughRun) {
   return { run, grid, merged };
 }
 
-function estimateOptions(run: WalkthroughRun, flags: WalkthroughFlags) {
-  return { datasets: run.datasets, preset: run.preset, grid: gridOverrides(flags, run.grid) };
+type Checked = ReturnType<typeof checkWalkthroughFlags>;
+interface Estimated {
+  readonly checked: Checked;
+  readonly estimate: Awaited<ReturnType<typeof estimateExperiment>>;
+}
+
+async function estimated(checked: Checked): Promise<Estimated> {
+  const { run, grid } = checked;
+  return {
+    checked,
+    estimate: await estimateExperiment({ datasets: run.datasets, preset: run.preset, grid }),
+  };
 }
 
 export function registerExperiment(program: Command): void {
