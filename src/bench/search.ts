@@ -6,13 +6,15 @@
  * (PyTorch, numpy) are measured by bench/*.py when a Python with torch is present.
  */
 import { BERT_BASE, type BertConfig } from '../model/index.js';
-import { searchTopK } from '../retrieval/search.js';
+import { searchTopKWith, type SearchEngine } from '../retrieval/search-ort.js';
 import { Random } from '../util/random.js';
 
 /** The shape the paper prunes: BERT-base (model/config's BERT_BASE). */
 export const BERT_BASE_SHAPE: BertConfig = BERT_BASE;
 
 export interface SearchBench {
+  /** Where the search ran: the active tfjs backend, or ONNX Runtime (retrieval/search-ort.ts). */
+  readonly engine: SearchEngine;
   readonly docs: number;
   readonly dim: number;
   readonly queries: number;
@@ -23,10 +25,19 @@ export interface SearchBench {
   readonly gflops: number;
 }
 
-/** Exact inner-product top-k of `queries` random queries over `docs` random vectors. */
-export function benchSearch(
-  options: { docs?: number; dim?: number; queries?: number; k?: number } = {},
-): SearchBench {
+/**
+ * Exact inner-product top-k of `queries` random queries over `docs` random vectors, on each
+ * of `engines` in turn (default: tfjs and ONNX Runtime), the same vectors for each.
+ */
+export async function benchSearch(
+  options: {
+    docs?: number;
+    dim?: number;
+    queries?: number;
+    k?: number;
+    engines?: readonly SearchEngine[];
+  } = {},
+): Promise<SearchBench[]> {
   const docs = options.docs ?? 100_000;
   const dim = options.dim ?? 768;
   const queries = options.queries ?? 256;
@@ -34,19 +45,25 @@ export function benchSearch(
   const rng = new Random(11);
   const docVecs = new Float32Array(docs * dim).map(() => rng.next() - 0.5);
   const queryVecs = new Float32Array(queries * dim).map(() => rng.next() - 0.5);
-  searchTopK(queryVecs.subarray(0, dim), docVecs.subarray(0, 1000 * dim), dim, k); // warm-up
-  const started = performance.now();
-  searchTopK(queryVecs, docVecs, dim, k);
-  const seconds = (performance.now() - started) / 1000;
-  return {
-    docs,
-    dim,
-    queries,
-    k,
-    seconds: round(seconds),
-    queriesPerSecond: round(queries / seconds),
-    gflops: round((2 * docs * dim * queries) / 1e9 / seconds),
-  };
+  const rows: SearchBench[] = [];
+  for (const engine of options.engines ?? (['tfjs', 'onnxruntime'] as const)) {
+    const search = (q: Float32Array, d: Float32Array) => searchTopKWith(engine, q, d, dim, k);
+    await search(queryVecs.subarray(0, dim), docVecs.subarray(0, 1000 * dim)); // warm-up
+    const started = performance.now();
+    await search(queryVecs, docVecs);
+    const seconds = (performance.now() - started) / 1000;
+    rows.push({
+      engine,
+      docs,
+      dim,
+      queries,
+      k,
+      seconds: round(seconds),
+      queriesPerSecond: round(queries / seconds),
+      gflops: round((2 * docs * dim * queries) / 1e9 / seconds),
+    });
+  }
+  return rows;
 }
 
 function round(v: number): number {

@@ -11,6 +11,7 @@
 import type { Queries, Qrels, RetrievalDataset, Run, Split, SplitName } from '../data/types.js';
 import type { DenseIndex } from '../retrieval/index-store.js';
 import { searchTopK, topKToRun } from '../retrieval/search.js';
+import { searchTopKWith, type SearchEngine } from '../retrieval/search-ort.js';
 import type { Bm25Index } from '../retrieval/bm25.js';
 import { embedTexts, type Encoder, type Pooling } from '../model/index.js';
 import type { WordPieceTokenizer } from '../text/index.js';
@@ -111,6 +112,11 @@ export interface DenseEvalOptions {
   readonly progress?: ProgressSink;
 }
 
+export interface DenseEngineEvalOptions extends DenseEvalOptions {
+  /** Where the exact search runs (default 'tfjs'; see retrieval/search-ort.ts). */
+  readonly search?: SearchEngine;
+}
+
 export interface DatasetEvaluation {
   readonly metrics: Record<string, number>;
   readonly run: Run;
@@ -202,15 +208,15 @@ export interface QueryEngine {
 
 /**
  * evaluateDense with the queries encoded by `engine` (ONNX Runtime or tfjs, see
- * serve/createEncoderEngine): the same queries, search and metrics; `seconds` includes the
- * encoding. The engine's pooling is used (options.pooling must match it, or be absent).
+ * serve/createEncoderEngine) and searched on `options.search`: the same queries, exact
+ * search and metrics; `seconds` includes the encoding. The engine's pooling is used (options.pooling must match it, or be absent).
  */
 export async function evaluateDenseOn(
   engine: QueryEngine,
   tokenizer: WordPieceTokenizer,
   index: DenseIndex,
   dataset: RetrievalDataset,
-  options: DenseEvalOptions = {},
+  options: DenseEngineEvalOptions = {},
 ): Promise<DatasetEvaluation> {
   if (engine.hidden !== index.dim) {
     throw new Error(
@@ -238,9 +244,16 @@ export async function evaluateDenseOn(
       label: 'encode queries',
     },
   );
-  const encodeSeconds = (performance.now() - started) / 1000;
-  const result = evaluateWith(dataset, options, () => denseRun(vectors, ids, index, options.depth));
-  return { ...result, seconds: result.seconds + encodeSeconds };
+  const found = await searchTopKWith(
+    options.search ?? 'tfjs',
+    vectors,
+    index.vectors,
+    index.dim,
+    options.depth ?? DEFAULT_DEPTH,
+  );
+  const searchSeconds = (performance.now() - started) / 1000;
+  const result = evaluateWith(dataset, options, () => topKToRun(found, ids, index.ids));
+  return { ...result, seconds: result.seconds + searchSeconds };
 }
 
 export interface Bm25EvalOptions {

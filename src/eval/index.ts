@@ -59,6 +59,7 @@ export {
   STANDARD_METRICS,
   DEFAULT_DEPTH,
   type DenseEvalOptions,
+  type DenseEngineEvalOptions,
   type Bm25EvalOptions,
   type DatasetEvaluation,
 } from './evaluate-dataset.js';

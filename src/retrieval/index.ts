@@ -19,6 +19,14 @@ export {
   type TopKResult,
 } from './search.js';
 export {
+  searchTopKOrt,
+  searchTopKWith,
+  SEARCH_ENGINES,
+  DEFAULT_ORT_SEARCH_OPTIONS,
+  type SearchEngine,
+  type OrtSearchOptions,
+} from './search-ort.js';
+export {
   encodeCorpus,
   openIndex,
   readManifest,

@@ -59,8 +59,8 @@ function checkMatrix(name: string, data: Float32Array, dim: number): number {
   return data.length / dim;
 }
 
-/** A copy of rows [from, to) of a row-major matrix, L2-normalised when `normalize`. */
-function rows(
+/** Rows [from, to) of a row-major matrix: a view, or an L2-normalised copy when `normalize`. */
+export function rows(
   data: Float32Array,
   dim: number,
   from: number,
@@ -69,6 +69,25 @@ function rows(
 ): Float32Array {
   const view = data.subarray(from * dim, to * dim);
   return normalize ? normalizeRows(view.slice(), dim) : view;
+}
+
+/** Queries, documents and results per query of a search, or an error naming the bad argument. */
+export function searchShape(
+  queryVecs: Float32Array,
+  docVecs: Float32Array,
+  dim: number,
+  k: number,
+  metric: SimilarityMetric,
+): { nq: number; nd: number; kk: number } {
+  if (!Number.isInteger(dim) || dim < 1)
+    throw new Error(`searchTopK: dim must be a positive integer, got ${dim}`);
+  if (!Number.isInteger(k) || k < 1)
+    throw new Error(`searchTopK: k must be a positive integer, got ${k}`);
+  if (metric !== 'ip' && metric !== 'cosine')
+    throw new Error(`searchTopK: metric "${String(metric)}"; allowed: ip, cosine`);
+  const nq = checkMatrix('queryVecs', queryVecs, dim);
+  const nd = checkMatrix('docVecs', docVecs, dim);
+  return { nq, nd, kk: Math.min(k, nd) };
 }
 
 /**
@@ -83,17 +102,9 @@ export function searchTopK(
   k: number,
   options: SearchOptions = {},
 ): TopKResult {
-  if (!Number.isInteger(dim) || dim < 1)
-    throw new Error(`searchTopK: dim must be a positive integer, got ${dim}`);
-  if (!Number.isInteger(k) || k < 1)
-    throw new Error(`searchTopK: k must be a positive integer, got ${k}`);
   const { metric, docChunk, queryBatch } = { ...DEFAULT_SEARCH_OPTIONS, ...options };
-  if (metric !== 'ip' && metric !== 'cosine')
-    throw new Error(`searchTopK: metric "${String(metric)}"; allowed: ip, cosine`);
+  const { nq, nd, kk } = searchShape(queryVecs, docVecs, dim, k, metric);
   const progress = options.progress ?? silentProgress;
-  const nq = checkMatrix('queryVecs', queryVecs, dim);
-  const nd = checkMatrix('docVecs', docVecs, dim);
-  const kk = Math.min(k, nd);
   const indices = new Int32Array(nq * kk).fill(-1);
   const scores = new Float32Array(nq * kk).fill(-Infinity);
   if (kk === 0 || nq === 0) return { indices, scores, numQueries: nq, k: kk };

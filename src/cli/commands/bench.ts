@@ -93,7 +93,10 @@ async function runBench(opts: BenchCliOptions): Promise<void> {
       ? { rows: [], notes: [] }
       : await benchTrainingPeers({ steps: quick ? 1 : 3, noTorch: opts.peers === false });
   log('search ...');
-  const search = benchSearch(quick ? { docs: 10_000, queries: 64 } : {});
+  const searches = await benchSearch({
+    ...(quick ? { docs: 10_000, queries: 64 } : {}),
+    engines: paths.includes('onnxruntime') ? ['tfjs', 'onnxruntime'] : ['tfjs'],
+  });
   let peers: Record<string, unknown> = {};
   if (opts.peers !== false) {
     log('peers (PyTorch, ONNX Runtime on PyTorch export, numpy) ...');
@@ -111,7 +114,9 @@ async function runBench(opts: BenchCliOptions): Promise<void> {
     corpusEncoding,
     training,
     trainingNotes,
-    search,
+    // DESIGN.md's one search object: the engine evaluation uses (ONNX Runtime where it loads)
+    search: searches.at(-1)!,
+    searchByEngine: searches,
     peers,
   };
   if (opts.json) {
@@ -132,7 +137,10 @@ async function runBench(opts: BenchCliOptions): Promise<void> {
       (t) =>
         `  training ${t.framework.padEnd(7)} ${t.backend} ${t.threads}t${t.workers > 1 ? ` ×${t.workers} workers` : ''} ${t.preset.padEnd(9)} H ${t.hidden} × ${t.layers}${t.tied ? ' tied' : ''}, batch ${t.batch}: ${t.secondsPerStep} s/step, ${t.examplesPerSecond} examples/s, ${t.tokensPerSecond} tokens/s${t.gflops === undefined ? '' : `, ${t.gflops} GFLOP/s`}`,
     ),
-    `  search ${search.docs} x ${search.dim}: ${search.queriesPerSecond} queries/s, ${search.gflops} GFLOP/s`,
+    ...searches.map(
+      (s) =>
+        `  search ${s.engine.padEnd(12)} ${s.docs} x ${s.dim}: ${s.queriesPerSecond} queries/s, ${s.gflops} GFLOP/s`,
+    ),
     `  peers: ${JSON.stringify(peers)}`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
