@@ -81,6 +81,7 @@ export { flatRows, formatResultsTable, reportSections } from './summary.js';
 export { savedGridRuns, readRunFolder, halfDepthEffects, type RunFolder } from './saved-runs.js';
 export {
   compareRowRuns,
+  compareRowScores,
   perQueryMainScores,
   isSignificant,
   ROW_COMPARISON,

@@ -86,10 +86,28 @@ export function compareRowRuns(
   metric: string,
   maxQueries?: number,
 ): RowComparison {
-  const mine = perQueryMainScores(dataset, run, metric, maxQueries);
-  const theirs = perQueryMainScores(dataset, against.run, metric, maxQueries);
+  return compareRowScores(
+    perQueryMainScores(dataset, run, metric, maxQueries),
+    { ...against, scores: perQueryMainScores(dataset, against.run, metric, maxQueries) },
+    metric,
+  );
+}
+
+/**
+ * compareRowRuns from per-query scores already made by perQueryMainScores (the grid saves
+ * them with each evaluation, so a comparison need not read two TREC runs back).
+ */
+export function compareRowScores(
+  mine: Readonly<Record<string, number>>,
+  against: {
+    readonly method: ResultMethod;
+    readonly queryLayers: number;
+    readonly scores: Readonly<Record<string, number>>;
+  },
+  metric: string,
+): RowComparison {
   const { permutations, seed } = ROW_COMPARISON;
-  const result = compareScorePair(theirs, mine, { permutations, seed });
+  const result = compareScorePair(against.scores, mine, { permutations, seed });
   return {
     against: against.method,
     againstQueryLayers: against.queryLayers,

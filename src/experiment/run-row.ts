@@ -11,19 +11,19 @@
  */
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ResultRow, RowComparison } from '../data/types.js';
+import type { ResultRow, RowComparison, Run } from '../data/types.js';
 import { recovery } from '../compress/index.js';
 import { evaluateBm25, evaluateDenseOn, readRun, writeRun } from '../eval/index.js';
 import { disposeEncoder, pruneLayers, type Encoder } from '../model/index.js';
 import { Bm25Index } from '../retrieval/index.js';
 import { createEncoderEngine } from '../serve/index.js';
-import { writeJsonAtomic } from '../util/index.js';
+import { pathExists, writeJsonAtomic } from '../util/index.js';
 import { isSealed, readJson, seal, type ArtifactRef } from './cache.js';
 import type { GridWorkspace } from './grid-workspace.js';
 import { round, type Latency } from './latency.js';
 import { ensureAligned, type ComputeRecord } from './models.js';
 import type { PlannedRow, QuerySource } from './plan.js';
-import { compareRowRuns } from './row-comparison.js';
+import { compareRowScores, perQueryMainScores } from './row-comparison.js';
 
 /** What an evaluation artifact holds besides its run.trec. */
 export interface EvaluationRecord {
@@ -68,15 +68,30 @@ async function rowComparison(row: PlannedRow, ws: GridWorkspace): Promise<RowCom
       `grid plan: row "${row.id}" is compared with unknown row "${row.comparedWith}"`,
     );
   await rowEvaluation(other, ws);
-  const runOf = (r: PlannedRow) =>
-    readRun(join(ws.keys.evaluation(r.query, r.index).dir, 'run.trec'));
-  return compareRowRuns(
-    ws.dataset,
-    await runOf(row),
-    { method: other.method, queryLayers: other.queryLayers, run: await runOf(other) },
+  return compareRowScores(
+    await mainScores(row, ws),
+    { method: other.method, queryLayers: other.queryLayers, scores: await mainScores(other, ws) },
     ws.plan.mainMetric,
-    ws.options.maxEvalQueries ?? undefined,
   );
+}
+
+/** Per-query scores on the main metric, saved beside an evaluation's run (see cachedEvaluation). */
+const PER_QUERY_FILE = 'main-per-query.json';
+
+/**
+ * A row's per-query main-metric scores: saved with its evaluation, or (an evaluation
+ * cached before they were saved) scored again from its run.trec.
+ */
+async function mainScores(row: PlannedRow, ws: GridWorkspace): Promise<Record<string, number>> {
+  const dir = ws.keys.evaluation(row.query, row.index).dir;
+  const saved = join(dir, PER_QUERY_FILE);
+  if (await pathExists(saved)) return readJson<Record<string, number>>(saved);
+  return perQueryScores(ws, await readRun(join(dir, 'run.trec')));
+}
+
+function perQueryScores(ws: GridWorkspace, run: Run): Record<string, number> {
+  const { dataset, plan, options } = ws;
+  return perQueryMainScores(dataset, run, plan.mainMetric, options.maxEvalQueries ?? undefined);
 }
 
 /** The evaluation of a planned row (BM25 or dense), from the cache or made now. */
@@ -87,7 +102,7 @@ async function rowEvaluation(row: PlannedRow, ws: GridWorkspace): Promise<Evalua
 }
 
 function bm25Evaluation(ws: GridWorkspace): Promise<EvaluationRecord> {
-  return cachedEvaluation(ws.keys.evaluation(null, null), async () => {
+  return cachedEvaluation(ws, ws.keys.evaluation(null, null), async () => {
     const started = performance.now();
     const result = evaluateBm25(Bm25Index.build(ws.dataset.corpus), ws.dataset, {
       maxQueries: ws.options.maxEvalQueries ?? undefined,
@@ -271,7 +286,7 @@ async function evaluation(
   ws: GridWorkspace,
   encoder: () => Promise<MadeEncoder>,
 ): Promise<EvaluationRecord> {
-  return cachedEvaluation(ws.keys.evaluation(source, index), async () => {
+  return cachedEvaluation(ws, ws.keys.evaluation(source, index), async () => {
     const made = await encoder(); // only when not cached: aligning or pruning costs
     const { encode } = ws.keys;
     // a snapshot of the encoder's weights as they are now (after alignment)
@@ -285,6 +300,7 @@ async function evaluation(
         normalize: encode.normalize,
         maxQueries: ws.options.maxEvalQueries ?? undefined,
         progress: ws.hooks.progress,
+        search: ws.engine, // exact either way; ONNX Runtime's is several times faster
       });
     } finally {
       await engine.dispose();
@@ -293,15 +309,20 @@ async function evaluation(
   });
 }
 
-/** The evaluation `ref`: metrics.json and run.trec from the cache, or `make`d and sealed. */
+/**
+ * The evaluation `ref`: metrics.json and run.trec from the cache, or `make`d and sealed,
+ * with its per-query main-metric scores for the comparisons that use it.
+ */
 async function cachedEvaluation(
+  ws: GridWorkspace,
   ref: ArtifactRef,
-  make: () => Promise<EvaluationRecord & { readonly run: Parameters<typeof writeRun>[1] }>,
+  make: () => Promise<EvaluationRecord & { readonly run: Run }>,
 ): Promise<EvaluationRecord> {
   if (await isSealed(ref)) return readJson<EvaluationRecord>(join(ref.dir, 'metrics.json'));
   const { run, metrics, numQueries, seconds } = await make();
   const record: EvaluationRecord = { metrics, numQueries, seconds };
   await writeRun(join(ref.dir, 'run.trec'), run, { tag: 'kalelab' });
+  await writeJsonAtomic(join(ref.dir, PER_QUERY_FILE), perQueryScores(ws, run));
   await writeJsonAtomic(join(ref.dir, 'metrics.json'), record);
   await seal(ref);
   return record;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend/index.js';
 import type { ResultRow, RetrievalDataset } from '../../src/data/types.js';
@@ -278,6 +278,21 @@ describe('runGrid', () => {
       );
       expect(steps).toEqual([]);
       expect(again).toEqual(rows);
+
+      // Comparisons read the per-query scores saved with each evaluation; an evaluation
+      // cached without them is scored again from its run.trec, to the same comparison.
+      const evals = await readdir(join(root, 'evals'));
+      for (const e of evals) {
+        const saved = JSON.parse(
+          await readFile(join(root, 'evals', e, 'main-per-query.json'), 'utf8'),
+        );
+        expect(Object.keys(saved).length, e).toBe(12);
+        await rm(join(root, 'evals', e, 'main-per-query.json'));
+      }
+      await rm(join(root, 'rows'), { recursive: true });
+      const rescored = await runGrid(dataset, every, { out }, { progress: silentProgress });
+      const tested = (rs: ResultRow[]) => rs.map((r) => ({ m: r.metrics, c: r.comparison }));
+      expect(tested(rescored)).toEqual(tested(rows)); // latency is measured anew
     });
   });
 
