@@ -19,7 +19,7 @@ import {
   type BatchedProduct,
   type GemmKernels,
 } from './gemm-wasm.js';
-import { isWasmMemory, type WasmMemory } from './wasm-emit.js';
+import { isWasmMemory, webAssembly, type WasmMemory } from './wasm-emit.js';
 
 /** The attrs tfjs-core's `matMul` passes to `BatchMatMul` (4.22); test/backend checks them. */
 export const BATCH_MATMUL_ATTRS: readonly string[] = Object.freeze(['transposeA', 'transposeB']);
@@ -72,6 +72,7 @@ export function planBatchMatMul(
 interface WasmBackendHeap {
   dataIdMap: { get(dataId: tf.DataId): { memoryOffset?: unknown } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  disposeData(dataId: tf.DataId): boolean;
   wasm: {
     _malloc(bytes: number): number;
     _free(pointer: number): void;
@@ -164,6 +165,13 @@ export function registerBatchMatMul(): void {
       const bytes = scratchBytes({ ...plan.product, ...where, out: 0 });
       // malloc returns a signed i32; `>>> 0` for offsets above 2 GiB, as tfjs does.
       const scratch = bytes > 0 ? backend.wasm._malloc(bytes) >>> 0 : 0;
+      if (bytes > 0 && scratch === 0) {
+        backend.disposeData(out.dataId);
+        // The trap a tfjs kernel gives when the heap is full, so heap.ts explains it.
+        throw new webAssembly.RuntimeError(
+          `Aborted(batched matMul: no ${bytes} bytes left on the heap)`,
+        );
+      }
       try {
         batchedMatMul(
           kernels,

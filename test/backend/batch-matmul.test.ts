@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/backend/index.js';
+import { initBackend, isWasmHeapExhausted } from '../../src/backend/index.js';
 import {
   BATCH_MATMUL_ATTRS,
   batchMatMulFastCalls,
@@ -98,6 +98,27 @@ describe('BatchMatMul on wasm', () => {
     expect(relativeError(got.dataSync(), want)).toBeLessThan(1e-5);
     tf.dispose([ta, tb, got]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('fails as a full heap does when its scratch does not fit, leaking nothing', () => {
+    const ta = tf.randomNormal([3, 4, 5]);
+    const tb = tf.randomNormal([3, 6, 5]);
+    const wasm = (tf.backend() as unknown as { wasm: { _malloc(n: number): number } }).wasm;
+    const malloc = wasm._malloc.bind(wasm);
+    // The output's allocation succeeds, the scratch's (B is transposed) finds no room.
+    vi.spyOn(wasm, '_malloc')
+      .mockImplementationOnce(malloc)
+      .mockImplementationOnce(() => 0);
+    const buffers = tf.backend().numDataIds();
+    let error: unknown;
+    try {
+      tf.matMul(ta, tb, false, true);
+    } catch (e) {
+      error = e;
+    }
+    expect(isWasmHeapExhausted(error), String(error)).toBe(true);
+    expect(tf.backend().numDataIds()).toBe(buffers);
+    tf.dispose([ta, tb]);
   });
 
   it('hands batch 1 and broadcasting to the original kernel, still correct', () => {
