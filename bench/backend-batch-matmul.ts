@@ -7,8 +7,7 @@
  * Prints one JSON object: per product, median milliseconds and GFLOP/s of each kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src/backend/index.js';
-import { originalBatchMatMul } from '../src/backend/batch-matmul.js';
+import { initBackend, originalBatchMatMul } from '../src/backend/index.js';
 import { measureLatency } from '../src/eval/index.js';
 import { numberArg } from './lib/args.js';
 
