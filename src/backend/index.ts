@@ -19,4 +19,11 @@ export {
 export { THREADS_ENV, availableCores, requestedThreads, checkWasmThreadShims } from './threads.js';
 export { startWebgpu, SYNC_READ_ERROR, type WebgpuStart } from './webgpu.js';
 export { registerWasmKernels, unsortedSegmentSum } from './kernels.js';
+export {
+  planBatchMatMul,
+  originalBatchMatMul,
+  batchMatMulFastCalls,
+  BATCH_MATMUL_ATTRS,
+  type BatchMatMulPlan,
+} from './batch-matmul.js';
 export { matMul, linear, geluExact, layerNorm, embeddingLookup, transposeLast2 } from './ops.js';

@@ -9,8 +9,11 @@
  *   records it for the backward pass, so during training the copies were the largest share of
  *   a step's memory. Tensors are immutable (a variable's `assign` rebinds, it does not write
  *   in place), so sharing is safe.
+ * - `BatchMatMul` with batch dimensions (attention's products and their gradients) runs on a
+ *   scalar loop in tfjs-backend-wasm; batch-matmul.ts runs it in SIMD instead.
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerBatchMatMul } from './batch-matmul.js';
 
 interface WasmBackendLike {
   readSync(dataId: tf.DataId): tf.backend_util.BackendValues;
@@ -59,6 +62,7 @@ export function registerWasmKernels(): void {
       return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
     },
   });
+  registerBatchMatMul();
 }
 
 /**
