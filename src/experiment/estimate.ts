@@ -1,22 +1,25 @@
 /**
  * How long a grid will take, before it starts: the planned work of every trained model,
  * every alignment and every encoding pass, counted in matrix-product FLOPs
- * (model/flops.ts), times two measured rates: seconds per FLOP of one or two real
- * training steps of the grid's full model on the active backend (training, alignment), and
- * of a forward pass on the grid's inference engine (encoding: ONNX Runtime runs it several
- * times faster per FLOP than a tfjs training step does).
+ * (model/flops.ts) and every exact search (2 · queries · documents · width), times three
+ * measured rates: seconds per FLOP of one or two real training steps of the grid's full
+ * model on the active backend (training, alignment), of a forward pass on the grid's
+ * inference engine (encoding: ONNX Runtime runs it several times faster per FLOP than a
+ * tfjs training step does), and of a search on that engine.
  *
  * `plannedWork` and `estimateSeconds` are pure (no tensors), so the arithmetic is testable
  * on its own; the two `measure…` functions are the measured numbers. The wall-clock figure
  * puts each model's training on the thread the scheduler gives it (scheduler.ts) and
- * everything else on the main thread; BM25, file writes and latency timing are left out, so
- * it is a guide, not a promise.
+ * everything else on the main thread; BM25, writing and scoring runs, and latency timing
+ * are left out, so it is a guide, not a promise.
  */
 import { randomBatch } from '../bench/query-encoder.js';
 import { DEFAULT_KALE_OPTIONS } from '../compress/index.js';
 import { measureLatency } from '../eval/latency.js';
 import { createEncoder, disposeEncoder, encoderFlops, type BertConfig } from '../model/index.js';
-import { createEncoderEngine } from '../serve/index.js';
+import { searchTopKWith } from '../retrieval/index.js';
+import { createEncoderEngine, resolveEngine } from '../serve/index.js';
+import { Random } from '../util/random.js';
 import { resolveTrainOptions, timeTrainingSteps } from '../train/index.js';
 import type { GridOptions } from './options.js';
 import type { GridPlan } from './plan.js';
@@ -31,13 +34,13 @@ export interface WorkloadSize {
   readonly docTokens: number;
 }
 
-export type WorkKind = 'train' | 'align' | 'encode';
+export type WorkKind = 'train' | 'align' | 'encode' | 'search';
 
 export interface WorkItem {
   readonly kind: WorkKind;
   /** The model, row or index it is for ('full', 'kale-kl-q1', 'index full', …). */
   readonly label: string;
-  /** Optimiser steps (train, align) or texts encoded (encode). */
+  /** Optimiser steps (train, align), texts encoded (encode) or queries searched (search). */
   readonly steps: number;
   readonly flops: number;
   /** The thread it runs on: a model the scheduler trains ahead runs on 'background'. */
@@ -100,6 +103,15 @@ export function plannedWork(
     kale.steps ??
     Math.max(1, Math.ceil(kale.epochs * Math.ceil(size.trainQueries / kale.batchSize)));
   const tested = Math.min(size.testQueries, grid.maxEvalQueries ?? size.testQueries);
+  for (const label of evaluations(plan)) {
+    items.push({
+      kind: 'search',
+      label: `search ${label}`,
+      thread: 'main',
+      steps: tested,
+      flops: 2 * tested * size.documents * grid.model.hiddenSize, // exact: every document
+    });
+  }
   for (const row of plan.rows) {
     if (row.query === null) continue;
     const teacher = depth.get(row.query.model)!;
@@ -140,6 +152,23 @@ export function plannedWork(
   return items;
 }
 
+/**
+ * Every evaluation the plan makes, one per distinct (query encoder, index): each row's, and
+ * the pruned encoders that recovery is measured against where no row evaluates them.
+ */
+function evaluations(plan: GridPlan): string[] {
+  const made = new Map<string, string>();
+  for (const row of plan.rows) {
+    if (row.query === null) continue;
+    made.set(JSON.stringify([row.query, row.index]), row.id);
+    if (row.recovery) {
+      const key = JSON.stringify([row.recovery.pruned, row.index]);
+      if (!made.has(key)) made.set(key, `${row.id} (its pruned encoder)`);
+    }
+  }
+  return [...made.values()];
+}
+
 export interface TimeEstimate {
   /** All the work in sequence (compute time). */
   readonly seconds: number;
@@ -150,6 +179,7 @@ export interface TimeEstimate {
   readonly trainSteps: number;
   readonly secondsPerGflop: number;
   readonly encodeSecondsPerGflop: number;
+  readonly searchSecondsPerGflop: number;
 }
 
 function checkRate(name: string, value: number): void {
@@ -158,31 +188,36 @@ function checkRate(name: string, value: number): void {
   }
 }
 
-/**
- * Seconds for `work`: training and alignment at `secondsPerFlop`, encoding at
- * `encodeSecondsPerFlop` (default: the same rate).
- */
-export function estimateSeconds(
-  work: readonly WorkItem[],
-  secondsPerFlop: number,
-  encodeSecondsPerFlop = secondsPerFlop,
-): TimeEstimate {
-  checkRate('secondsPerFlop', secondsPerFlop);
-  checkRate('encodeSecondsPerFlop', encodeSecondsPerFlop);
-  const byKind = { train: 0, align: 0, encode: 0 };
+/** Measured seconds per FLOP: training and alignment steps; encoding and search (default: train's). */
+export interface WorkRates {
+  readonly train: number;
+  readonly encode?: number;
+  readonly search?: number;
+}
+
+/** Seconds for `work`, each kind at its rate (alignment at the training rate). */
+export function estimateSeconds(work: readonly WorkItem[], rates: WorkRates): TimeEstimate {
+  const rate = {
+    train: rates.train,
+    encode: rates.encode ?? rates.train,
+    search: rates.search ?? rates.train,
+  };
+  for (const [name, value] of Object.entries(rate)) checkRate(`rates.${name}`, value);
+  const byKind = { train: 0, align: 0, encode: 0, search: 0 };
   const byThread = { main: 0, background: 0 };
   for (const w of work) {
-    const s = w.flops * (w.kind === 'encode' ? encodeSecondsPerFlop : secondsPerFlop);
+    const s = w.flops * rate[w.kind === 'align' ? 'train' : w.kind];
     byKind[w.kind] += s;
     byThread[w.thread] += s;
   }
   return Object.freeze({
-    seconds: byKind.train + byKind.align + byKind.encode,
+    seconds: byKind.train + byKind.align + byKind.encode + byKind.search,
     wallSeconds: Math.max(byThread.main, byThread.background),
     byKind: Object.freeze(byKind),
     trainSteps: work.filter((w) => w.kind === 'train').reduce((s, w) => s + w.steps, 0),
-    secondsPerGflop: secondsPerFlop * 1e9,
-    encodeSecondsPerGflop: encodeSecondsPerFlop * 1e9,
+    secondsPerGflop: rate.train * 1e9,
+    encodeSecondsPerGflop: rate.encode * 1e9,
+    searchSecondsPerGflop: rate.search * 1e9,
   });
 }
 
@@ -240,4 +275,30 @@ export async function measureEncodeSecondsPerFlop(
     await engine.dispose();
     disposeEncoder(encoder);
   }
+}
+
+/**
+ * Seconds per FLOP of exact search on the grid's engine (retrieval/search-ort.ts): the
+ * median of `runs` searches, after one warm-up, of 256 random queries over `documents`
+ * random vectors (at most 20,000) at the grid's width, top 100.
+ */
+export async function measureSearchSecondsPerFlop(
+  grid: Pick<GridOptions, 'model' | 'engine'>,
+  documents: number,
+  runs = 3,
+): Promise<number> {
+  const dim = grid.model.hiddenSize;
+  const queries = 256;
+  const docs = Math.max(1, Math.min(documents, 20_000));
+  const rng = new Random(5);
+  const queryVecs = Float32Array.from({ length: queries * dim }, () => rng.next() - 0.5);
+  const docVecs = Float32Array.from({ length: docs * dim }, () => rng.next() - 0.5);
+  const engine = await resolveEngine(grid.engine);
+  const timing = await measureLatency(
+    async () => {
+      await searchTopKWith(engine, queryVecs, docVecs, dim, 100);
+    },
+    { warmup: 1, runs },
+  );
+  return timing.medianMs / 1000 / (2 * queries * docs * dim);
 }

@@ -120,6 +120,7 @@ export {
   estimateSeconds,
   measureSecondsPerFlop,
   measureEncodeSecondsPerFlop,
+  measureSearchSecondsPerFlop,
   plannedWork,
   tokensFromWords,
   type TimeEstimate,

@@ -21,6 +21,7 @@ import {
 import {
   estimateSeconds,
   measureEncodeSecondsPerFlop,
+  measureSearchSecondsPerFlop,
   measureSecondsPerFlop,
   plannedWork,
   tokensFromWords,
@@ -279,15 +280,15 @@ export async function defaultWalkthroughSize(
 /**
  * The time `runExperiment` with these options will take, estimated before it starts (see
  * estimate.ts): loads each dataset (seconds for the WordNet tasks), plans its grid, and
- * times two training steps of the grid's full model on the active backend and a forward
- * pass on its inference engine.
+ * times two training steps of the grid's full model on the active backend, a forward
+ * pass and a search on its inference engine.
  */
 export async function estimateExperiment(
   options: Pick<ExperimentOptions, 'datasets' | 'preset' | 'grid'>,
 ): Promise<TimeEstimate & { readonly work: readonly WorkItem[] }> {
   const grid = gridOptions(options.preset ?? 'quick', options.grid);
   const work: WorkItem[] = [];
-  let lengths: { queryTokens: number; docTokens: number } | null = null;
+  let lengths: { queryTokens: number; docTokens: number; documents: number } | null = null;
   for (const spec of options.datasets) {
     const dataset = await loadDataset(spec);
     const summary = summarizeDataset(dataset);
@@ -313,7 +314,10 @@ export async function estimateExperiment(
     );
   }
   if (lengths === null) throw new Error('estimateExperiment: no datasets');
-  const train = measureSecondsPerFlop(grid, lengths);
-  const encode = await measureEncodeSecondsPerFlop(grid, lengths.docTokens);
-  return { ...estimateSeconds(work, train, encode), work };
+  const rates = {
+    train: measureSecondsPerFlop(grid, lengths),
+    encode: await measureEncodeSecondsPerFlop(grid, lengths.docTokens),
+    search: await measureSearchSecondsPerFlop(grid, lengths.documents),
+  };
+  return { ...estimateSeconds(work, rates), work };
 }

@@ -5,6 +5,7 @@ import {
   backgroundModels,
   estimateSeconds,
   measureEncodeSecondsPerFlop,
+  measureSearchSecondsPerFlop,
   measureSecondsPerFlop,
   planGrid,
   plannedWork,
@@ -59,18 +60,31 @@ describe('plannedWork', () => {
       steps: 7,
       flops: 23520,
     });
-    expect(work).toHaveLength(6); // bm25 costs nothing here
-    const estimate = estimateSeconds(work, 1e-6);
-    expect(estimate.seconds).toBeCloseTo(0.356448, 9);
+    // Each evaluation searches all 7 documents exactly for 6 queries at width 4: 2 · 6 · 7 · 4.
+    // kale-kl-q1's recovery compares with pruned-q1, evaluated for its own row already.
+    expect(work.filter((w) => w.kind === 'search')).toEqual(
+      ['full', 'pruned-q1', 'kale-kl-q1'].map((id) => ({
+        kind: 'search',
+        label: `search ${id}`,
+        thread: 'main',
+        steps: 6,
+        flops: 336,
+      })),
+    );
+    expect(work).toHaveLength(9); // bm25 costs nothing here
+    const estimate = estimateSeconds(work, { train: 1e-6 });
+    expect(estimate.seconds).toBeCloseTo(0.356448 + 3 * 336e-6, 9);
     expect(estimate.byKind.train).toBeCloseTo(0.25632, 9);
     expect(estimate.trainSteps).toBe(5);
     expect(estimate.secondsPerGflop).toBeCloseTo(1000, 9);
     expect(estimate.wallSeconds).toBeCloseTo(estimate.seconds, 9); // one thread
     // Encoding at a tenth of the rate: its 10944 + 2 · 5472 + 23520 FLOPs cost a tenth.
-    const faster = estimateSeconds(work, 1e-6, 1e-7);
+    const faster = estimateSeconds(work, { train: 1e-6, encode: 1e-7, search: 1e-8 });
     expect(faster.byKind.encode).toBeCloseTo(0.0045408, 9);
+    expect(faster.byKind.search).toBeCloseTo(3 * 336e-8, 12);
     expect(faster.byKind.train).toBeCloseTo(0.25632, 9);
     expect(faster.encodeSecondsPerGflop).toBeCloseTo(100, 9);
+    expect(faster.searchSecondsPerGflop).toBeCloseTo(10, 9);
   });
 
   it('plans one training per model and one index per passage encoder of the whole grid', () => {
@@ -95,6 +109,13 @@ describe('plannedWork', () => {
         .filter((l) => l.startsWith('index'))
         .sort(),
     ).toEqual(['index asym-q1', 'index asym-q2', 'index full', 'index half-2'].sort());
+    // asym+kale's recovery is measured against a pruned asym-q2 that no row evaluates.
+    expect(labels('search')).toEqual(
+      [
+        ...plan.rows.filter((r) => r.query !== null).map((r) => r.id),
+        'asym+kale-q1 (its pruned encoder)',
+      ].map((id) => `search ${id}`),
+    );
     // The half-depth model's training step is half the full model's (depth is linear).
     const train = Object.fromEntries(work.map((w) => [w.label, w.flops]));
     expect(train['half-2']! * 2).toBe(train['full']);
@@ -110,7 +131,7 @@ describe('plannedWork', () => {
     );
     const onThread = (t: string) =>
       split.filter((w) => w.thread === t).reduce((sum, w) => sum + w.flops, 0);
-    const estimate = estimateSeconds(split, 1e-6);
+    const estimate = estimateSeconds(split, { train: 1e-6 });
     expect(
       split
         .filter((w) => w.thread === 'background')
@@ -146,9 +167,14 @@ describe('plannedWork', () => {
 
 describe('estimateSeconds', () => {
   it('rejects a measured rate that is not a positive number', () => {
-    expect(() => estimateSeconds([], 0)).toThrow(/secondsPerFlop must be a positive number, got 0/);
-    expect(() => estimateSeconds([], Number.NaN)).toThrow(/got NaN/);
-    expect(() => estimateSeconds([], 1, -1)).toThrow(/encodeSecondsPerFlop must be a positive/);
+    expect(() => estimateSeconds([], { train: 0 })).toThrow(
+      /rates.train must be a positive number, got 0/,
+    );
+    expect(() => estimateSeconds([], { train: Number.NaN })).toThrow(/got NaN/);
+    expect(() => estimateSeconds([], { train: 1, encode: -1 })).toThrow(
+      /rates.encode must be a positive/,
+    );
+    expect(() => estimateSeconds([], { train: 1, search: 0 })).toThrow(/rates.search must/);
   });
 });
 
@@ -179,5 +205,16 @@ describe('measureEncodeSecondsPerFlop', () => {
     expect(s).toBeGreaterThan(0);
     expect(Number.isFinite(s)).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('measureSearchSecondsPerFlop', () => {
+  it('times exact searches on the grid engine', async () => {
+    await initBackend({ prefer: 'wasm', announce: false });
+    for (const engine of ['tfjs', 'onnxruntime'] as const) {
+      const s = await measureSearchSecondsPerFlop({ model: MODEL, engine }, 500, 1);
+      expect(s, engine).toBeGreaterThan(0);
+      expect(Number.isFinite(s), engine).toBe(true);
+    }
   });
 });

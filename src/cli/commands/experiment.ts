@@ -150,7 +150,7 @@ export function walkthroughPreamble(
     `walkthrough: ${size} (${why}): ${WALKTHROUGH_PRESETS[size].description}`,
     `  backend ${backend.name} (${backend.gpu ? 'GPU' : 'CPU'}, ${backend.threads} thread(s)): ${backend.reason}`,
     `  a measured training step of its full model ran at ${(1 / estimate.secondsPerGflop).toFixed(2)} GFLOP/s`,
-    `  estimated ${formatDuration(estimate.wallSeconds)} (${formatDuration(estimate.seconds)} of compute${estimate.wallSeconds < estimate.seconds ? ' on two threads' : ''}: ${estimate.trainSteps} training steps in all, plus alignment and encoding)`,
+    `  estimated ${formatDuration(estimate.wallSeconds)} (${formatDuration(estimate.seconds)} of compute${estimate.wallSeconds < estimate.seconds ? ' on two threads' : ''}: ${estimate.trainSteps} training steps in all, plus alignment, encoding and search)`,
   ];
   if (estimate.wallSeconds > HOUR) lines.push(`  ${overAnHour(size)}`);
   return lines;
