@@ -144,12 +144,17 @@ describe('estimateExperiment', () => {
       expect(estimate.trainSteps).toBe(3); // TINY_TRAIN's steps
       expect(estimate.seconds).toBeGreaterThan(0);
       expect(estimate.seconds).toBeCloseTo(
-        estimate.byKind.train + estimate.byKind.align + estimate.byKind.encode,
+        estimate.byKind.train +
+          estimate.byKind.align +
+          estimate.byKind.encode +
+          estimate.byKind.search,
         9,
       );
       // One model, no background thread: wall time is all the work; encoding has its own rate.
       expect(estimate.wallSeconds).toBeCloseTo(estimate.seconds, 9);
       expect(estimate.encodeSecondsPerGflop).toBeGreaterThan(0);
+      expect(estimate.work.filter((w) => w.kind === 'search').length).toBeGreaterThan(0);
+      expect(estimate.searchSecondsPerGflop).toBeGreaterThan(0);
     });
   });
 });

@@ -88,7 +88,10 @@ export async function evalRunReport(
   } catch (error) {
     throw new Error(`--metrics: ${(error as Error).message}`, { cause: error });
   }
-  const [qrels, run] = await Promise.all([readTrecQrels(args.qrels), readRun(args.run)]);
+  // One after the other: with both files bad, the error is always the qrels file's (read
+  // together, whichever failed first won, and a test of swapped files was flaky).
+  const qrels = await readTrecQrels(args.qrels);
+  const run = await readRun(args.run);
   const result = evaluateRun(qrels, run, names, { complete: args.complete ?? false });
   const warnings = evalRunWarnings(args, qrels, run);
   if (args.json) {
