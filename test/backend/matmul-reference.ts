@@ -3,16 +3,11 @@
  * the SIMD kernel (gemm-wasm, batch-matmul) to compare against; and the error measure
  * they use.
  */
+import type { BatchedProduct } from '../../src/backend/gemm-wasm.js';
 import { Random } from '../../src/util/index.js';
 
-export interface ProductCase {
-  readonly batch: number;
-  readonly m: number;
-  readonly k: number;
-  readonly n: number;
-  readonly transposeA: boolean;
-  readonly transposeB: boolean;
-}
+/** The sizes of one product: the kernel's own, without the memory offsets. */
+export type ProductCase = Omit<BatchedProduct, 'a' | 'b' | 'out'>;
 
 /** The stored shapes of one batch of A and B ([m, k] or [k, m]; [k, n] or [n, k]). */
 export function storedShapes(c: ProductCase): { a: [number, number]; b: [number, number] } {
