@@ -115,6 +115,19 @@ export const MODEL_SHAPES = Object.freeze({
     intermediateSize: 256,
     maxPositionEmbeddings: 64,
   }),
+  /**
+   * The quick walkthrough's full model: at its 90 steps a 4-layer model is still nearly a bag
+   * of words (pruning it cost nothing, measured), a 2-layer one is not.
+   */
+  'L2-H64-scaled': Object.freeze({
+    ...SMALL,
+    initializerRange: widthScaledInit(64),
+    hiddenSize: 64,
+    numHiddenLayers: 2,
+    numAttentionHeads: 2,
+    intermediateSize: 256,
+    maxPositionEmbeddings: 64,
+  }),
   /** The full grid's full model. */
   'L6-H256-scaled': Object.freeze({
     ...SMALL,

@@ -168,6 +168,16 @@ describe('walkthroughRun', () => {
     expect(WALKTHROUGH_SIZE_NAMES).toEqual(['quick', 'standard', 'full']);
   });
 
+  it('quick runs a 2-layer model pruned to 1 layer, with or without a seed', () => {
+    for (const run of [walkthroughRun('quick'), walkthroughRun('quick', 7)]) {
+      const grid = gridOptions(run.preset, run.grid);
+      expect(grid.model.numHiddenLayers).toBe(2);
+      expect(grid.model.hiddenSize).toBe(64);
+      expect(grid.queryDepths).toEqual([1]);
+      expect(grid.train.steps).toBe(gridOptions('quick').train.steps); // the quick schedule
+    }
+  });
+
   it('--seed sets the split (in the spec), initialisation, training and alignment seeds', () => {
     const run = walkthroughRun('quick', 7);
     expect(run.datasets).toEqual(['wordnet-senses:quick,maxQueries=1800,seed=7']);
