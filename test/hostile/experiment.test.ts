@@ -287,9 +287,9 @@ const walkthroughCases: HostileCase[] = [
   bad(
     'walkthrough --depths deeper than its model',
     {},
-    kalelab('out', 'walkthrough', '--quick', '--out', '$DIR/out', '--depths', '4'),
+    kalelab('out', 'walkthrough', '--quick', '--out', '$DIR/out', '--depths', '2'),
     '--depths',
-    "the grid's full model has 4 layers",
+    "the grid's full model has 2 layers, so every query depth (--depths) must be in 1…1; got 2",
   ),
   bad(
     'walkthrough --out a file',
