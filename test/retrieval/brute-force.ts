@@ -1,5 +1,7 @@
 /** Search helpers shared by the search tests: random matrices and a brute-force reference. */
-import type { Random } from '../../src/util/random.js';
+import { expect } from 'vitest';
+import type { TopKResult } from '../../src/retrieval/search.js';
+import { Random } from '../../src/util/random.js';
 
 export function randomMatrix(rng: Random, rows: number, dim: number, round = false): Float32Array {
   return Float32Array.from({ length: rows * dim }, () =>
@@ -33,4 +35,48 @@ export function bruteForce(
       .slice(0, k)
       .map((x) => x.j);
   });
+}
+
+/**
+ * The tie-heavy case both searches are checked on: half-integer values make exact float32
+ * products with many ties, and doc 7 duplicates doc 3. `expected` is the brute force's top 10.
+ */
+export function tiedSearchCase() {
+  const rng = new Random(3);
+  const dim = 8;
+  const docs = randomMatrix(rng, 300, dim, true);
+  docs.copyWithin(7 * dim, 3 * dim, 4 * dim);
+  const queries = randomMatrix(rng, 13, dim, true);
+  return { dim, docs, queries, k: 10, expected: bruteForce(queries, docs, dim, 10) };
+}
+
+/** Document and query chunk sizes to search the tied case with; [7, 1] has chunks smaller than k. */
+export const CHUNKINGS = [
+  [1000, 100],
+  [64, 5],
+  [7, 1],
+] as const;
+
+/** A search result as one list of document indices per query, best first. */
+export function resultLists(r: Pick<TopKResult, 'indices' | 'k' | 'numQueries'>): number[][] {
+  return Array.from({ length: r.numQueries }, (_, i) =>
+    Array.from(r.indices.subarray(i * r.k, (i + 1) * r.k)),
+  );
+}
+
+/** Each result's score is its query–document product (to 4 decimals). */
+export function expectProductScores(
+  r: TopKResult,
+  queries: Float32Array,
+  docs: Float32Array,
+  dim: number,
+): void {
+  for (let i = 0; i < r.numQueries; i++) {
+    for (let j = 0; j < r.k; j++) {
+      const d = r.indices[i * r.k + j]!;
+      let s = 0;
+      for (let c = 0; c < dim; c++) s += queries[i * dim + c]! * docs[d * dim + c]!;
+      expect(r.scores[i * r.k + j]).toBeCloseTo(s, 4);
+    }
+  }
 }

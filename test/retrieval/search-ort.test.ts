@@ -3,38 +3,23 @@ import { searchTopK } from '../../src/retrieval/search.js';
 import { searchTopKOrt, searchTopKWith } from '../../src/retrieval/search-ort.js';
 import { initBackend } from '../../src/backend/index.js';
 import { Random } from '../../src/util/random.js';
-import { bruteForce, randomMatrix } from './brute-force.js';
-
-const lists = (r: { indices: Int32Array; k: number; numQueries: number }) =>
-  Array.from({ length: r.numQueries }, (_, i) =>
-    Array.from(r.indices.subarray(i * r.k, (i + 1) * r.k)),
-  );
+import {
+  CHUNKINGS,
+  bruteForce,
+  expectProductScores,
+  randomMatrix,
+  resultLists,
+  tiedSearchCase,
+} from './brute-force.js';
 
 describe('searchTopKOrt', () => {
   it('equals brute force for any chunking, ties to the lower index', async () => {
-    const rng = new Random(3);
-    const dim = 8;
-    // Half-integer values make exact float32 products with many ties.
-    const docs = randomMatrix(rng, 300, dim, true);
-    docs.copyWithin(7 * dim, 3 * dim, 4 * dim); // doc 7 duplicates doc 3: an exact tie
-    const queries = randomMatrix(rng, 13, dim, true);
-    const expected = bruteForce(queries, docs, dim, 10);
-    for (const [docChunk, queryBatch] of [
-      [1000, 100],
-      [64, 5],
-      [7, 1], // chunks smaller than k: each contributes all its documents
-    ] as const) {
-      const r = await searchTopKOrt(queries, docs, dim, 10, { docChunk, queryBatch, threads: 1 });
+    const { dim, docs, queries, k, expected } = tiedSearchCase();
+    for (const [docChunk, queryBatch] of CHUNKINGS) {
+      const r = await searchTopKOrt(queries, docs, dim, k, { docChunk, queryBatch, threads: 1 });
       expect(r.k).toBe(10);
-      expect(lists(r), `${docChunk}/${queryBatch}`).toEqual(expected);
-      for (let i = 0; i < 13; i++) {
-        for (let j = 0; j < 10; j++) {
-          const d = r.indices[i * 10 + j]!;
-          let s = 0;
-          for (let c = 0; c < dim; c++) s += queries[i * dim + c]! * docs[d * dim + c]!;
-          expect(r.scores[i * 10 + j]).toBeCloseTo(s, 4);
-        }
-      }
+      expect(resultLists(r), `${docChunk}/${queryBatch}`).toEqual(expected);
+      expectProductScores(r, queries, docs, dim);
     }
   });
 
@@ -46,12 +31,12 @@ describe('searchTopKOrt', () => {
     const queries = randomMatrix(rng, 4, dim);
     const given = { queries: queries.slice(), docs: docs.slice() };
     const r = await searchTopKOrt(queries, docs, dim, 5, { metric: 'cosine', docChunk: 16 });
-    expect(lists(r)).toEqual(bruteForce(queries, docs, dim, 5, true));
+    expect(resultLists(r)).toEqual(bruteForce(queries, docs, dim, 5, true));
     expect(Math.max(...r.scores)).toBeLessThanOrEqual(1 + 1e-6);
     expect({ queries, docs }).toEqual(given); // normalised copies, not the caller's arrays
     const small = await searchTopKOrt(queries, docs.subarray(0, 3 * dim), dim, 10);
     expect(small.k).toBe(3);
-    expect(lists(small)).toEqual(bruteForce(queries, docs.subarray(0, 3 * dim), dim, 3));
+    expect(resultLists(small)).toEqual(bruteForce(queries, docs.subarray(0, 3 * dim), dim, 3));
   });
 
   it('finds what the tfjs search finds at a real size', async () => {
@@ -93,7 +78,7 @@ describe('searchTopKWith', () => {
     const docs = Float32Array.from([1, 0, NaN, 0, 2, 0, 0.5, 0]);
     const queries = Float32Array.from([1, 0]);
     const r = await searchTopKWith('onnxruntime', queries, docs, 2, 3);
-    expect(lists(r)).toEqual([[2, 0, 3]]);
+    expect(resultLists(r)).toEqual([[2, 0, 3]]);
     expect(r).toEqual(searchTopK(queries, docs, 2, 3));
   });
 
