@@ -25,6 +25,11 @@ export interface SearchBench {
   readonly gflops: number;
 }
 
+/** `rows` random vectors of `dim` values in [−0.5, 0.5), row-major: search speed does not depend on them. */
+export function randomVectors(rng: Random, rows: number, dim: number): Float32Array {
+  return new Float32Array(rows * dim).map(() => rng.next() - 0.5);
+}
+
 /**
  * Exact inner-product top-k of `queries` random queries over `docs` random vectors, on each
  * of `engines` in turn (default: tfjs and ONNX Runtime), the same vectors for each.
@@ -43,8 +48,8 @@ export async function benchSearch(
   const queries = options.queries ?? 256;
   const k = options.k ?? 100;
   const rng = new Random(11);
-  const docVecs = new Float32Array(docs * dim).map(() => rng.next() - 0.5);
-  const queryVecs = new Float32Array(queries * dim).map(() => rng.next() - 0.5);
+  const docVecs = randomVectors(rng, docs, dim);
+  const queryVecs = randomVectors(rng, queries, dim);
   const rows: SearchBench[] = [];
   for (const engine of options.engines ?? (['tfjs', 'onnxruntime'] as const)) {
     const search = (q: Float32Array, d: Float32Array) => searchTopKWith(engine, q, d, dim, k);

@@ -14,6 +14,7 @@
  * are left out, so it is a guide, not a promise.
  */
 import { randomBatch } from '../bench/query-encoder.js';
+import { randomVectors } from '../bench/search.js';
 import { DEFAULT_KALE_OPTIONS } from '../compress/index.js';
 import { measureLatency } from '../eval/latency.js';
 import { createEncoder, disposeEncoder, encoderFlops, type BertConfig } from '../model/index.js';
@@ -291,8 +292,8 @@ export async function measureSearchSecondsPerFlop(
   const queries = 256;
   const docs = Math.max(1, Math.min(documents, 20_000));
   const rng = new Random(5);
-  const queryVecs = Float32Array.from({ length: queries * dim }, () => rng.next() - 0.5);
-  const docVecs = Float32Array.from({ length: docs * dim }, () => rng.next() - 0.5);
+  const queryVecs = randomVectors(rng, queries, dim);
+  const docVecs = randomVectors(rng, docs, dim);
   const engine = await resolveEngine(grid.engine);
   const timing = await measureLatency(
     async () => {
