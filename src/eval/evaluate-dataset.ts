@@ -209,7 +209,8 @@ export interface QueryEngine {
 /**
  * evaluateDense with the queries encoded by `engine` (ONNX Runtime or tfjs, see
  * serve/createEncoderEngine) and searched on `options.search`: the same queries, exact
- * search and metrics; `seconds` includes the encoding. The engine's pooling is used (options.pooling must match it, or be absent).
+ * search and metrics; `seconds` includes the encoding and the search. The engine's pooling
+ * is used (options.pooling must match it, or be absent).
  */
 export async function evaluateDenseOn(
   engine: QueryEngine,

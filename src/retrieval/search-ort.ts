@@ -14,11 +14,12 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { loadOrt } from '../serve/ort-engine.js';
 import { GraphBuilder, attr } from '../serve/graph.js';
 import { DataType, encodeModel } from '../serve/onnx-proto.js';
+import { checkName, nameList } from '../util/names.js';
 import { silentProgress } from '../util/progress.js';
 import { rows, searchShape, searchTopK, type SearchOptions, type TopKResult } from './search.js';
 import { TopK } from './topk.js';
 
-export const SEARCH_ENGINES = ['tfjs', 'onnxruntime'] as const;
+export const SEARCH_ENGINES = nameList('tfjs', 'onnxruntime');
 export type SearchEngine = (typeof SEARCH_ENGINES)[number];
 
 export interface OrtSearchOptions extends SearchOptions {
@@ -155,9 +156,8 @@ export async function searchTopKWith(
   k: number,
   options: OrtSearchOptions = {},
 ): Promise<TopKResult> {
+  checkName('search engine', String(engine), SEARCH_ENGINES);
   if (engine === 'onnxruntime' && allFinite(queryVecs) && allFinite(docVecs))
     return searchTopKOrt(queryVecs, docVecs, dim, k, options);
-  if (engine !== 'onnxruntime' && engine !== 'tfjs')
-    throw new Error(`search engine "${String(engine)}"; allowed: ${SEARCH_ENGINES.join(', ')}`);
   return searchTopK(queryVecs, docVecs, dim, k, options);
 }
