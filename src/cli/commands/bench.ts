@@ -79,9 +79,13 @@ async function runBench(opts: BenchCliOptions): Promise<void> {
   };
   log(`query encoder (BERT-base width, 32 tokens; ${paths.join(', ')}) ...`);
   const queryEncoder = await benchQueryEncoder(sizes);
+  // Corpus encoding and search compare tfjs with ONNX Runtime (fp32) where it loads.
+  const engines = paths.includes('onnxruntime')
+    ? (['tfjs', 'onnxruntime'] as const)
+    : (['tfjs'] as const);
   log('corpus encoding ...');
   const corpusEncoding = await benchCorpusEncoding({
-    paths: paths.includes('onnxruntime') ? ['tfjs', 'onnxruntime'] : ['tfjs'],
+    paths: [...engines],
     passages: quick ? 16 : 512,
     ...(threads !== undefined ? { threads } : {}),
   });
@@ -95,7 +99,7 @@ async function runBench(opts: BenchCliOptions): Promise<void> {
   log('search ...');
   const searches = await benchSearch({
     ...(quick ? { docs: 10_000, queries: 64 } : {}),
-    engines: paths.includes('onnxruntime') ? ['tfjs', 'onnxruntime'] : ['tfjs'],
+    engines,
   });
   let peers: Record<string, unknown> = {};
   if (opts.peers !== false) {
