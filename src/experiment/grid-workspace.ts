@@ -19,6 +19,7 @@ import type { DenseIndex } from '../retrieval/index.js';
 import { WordPieceTokenizer, buildVocab } from '../text/index.js';
 import {
   disposeDualEncoder,
+  type DualEncoder,
   loadWordVectors,
   trainingTexts,
   winkInstalled,
@@ -29,7 +30,13 @@ import {
 import { silentProgress, type ProgressSink } from '../util/index.js';
 import { datasetRoot, isSealed, seal, type ArtifactRef } from './cache.js';
 import { gridKeys, type GridKeys } from './keys.js';
-import { ensureDual, type ModelHooks, type TrainedDual } from './models.js';
+import {
+  ensureDual,
+  startingDual,
+  type DualSpec,
+  type ModelHooks,
+  type TrainedDual,
+} from './models.js';
 import { withTrainWorkers, type GridOptions } from './options.js';
 import { latencyMeter, latencyTexts, type Latency } from './latency.js';
 import { passageIndex } from './passage-index.js';
@@ -71,6 +78,11 @@ export interface GridWorkspace {
   readonly hooks: GridHooks & Required<Pick<GridHooks, 'progress' | 'log'>>;
   /** The trained dual encoder `name` of the plan: loaded or trained once, kept until close. */
   model(name: string): Promise<TrainedDual>;
+  /**
+   * Model `name` as its training starts (the same seed, word vectors and init), not cached:
+   * the reference that shows what training bought. Dispose it when done.
+   */
+  untrained(name: string): Promise<DualEncoder>;
   /** The passage index of model `name`. */
   index(name: string): Promise<DenseIndex>;
   latency(depth: number): Promise<Latency>;
@@ -150,6 +162,7 @@ export async function openGridWorkspace(
     hooks: { ...hooks, progress, log },
     model: loader.model,
     index: loader.index,
+    untrained: loader.untrained,
     latency: latency.measure,
     engine: start.engine,
     async close() {
@@ -227,23 +240,24 @@ function modelLoader(
     );
     await ahead.ready(name);
     const ref = keys.model(name);
-    const words = (await isSealed(ref)) ? undefined : await wordEmbeddings();
-    return ensureDual(
-      ref,
-      {
-        config,
-        queryLayers: planned.queryLayers,
-        passageLayers: planned.passageLayers,
-        seed: options.seed,
-        ...(init ? { init } : {}),
-        ...(words ? { wordEmbeddings: words } : {}),
-      },
-      tokenizer,
-      dataset,
-      options.train,
-      hooks,
-    );
+    const sealed = await isSealed(ref);
+    return ensureDual(ref, await specOf(name, !sealed), tokenizer, dataset, options.train, hooks);
   };
+  /** Model `name`'s shape and start (word vectors only when it is to be made). */
+  const specOf = async (name: string, withWords: boolean): Promise<DualSpec> => {
+    const planned = plannedModel(plan, name);
+    const words = withWords ? await wordEmbeddings() : undefined;
+    return {
+      config,
+      queryLayers: planned.queryLayers,
+      passageLayers: planned.passageLayers,
+      seed: options.seed,
+      ...(init ? { init } : {}),
+      ...(words ? { wordEmbeddings: words } : {}),
+    };
+  };
+  const untrained = async (name: string): Promise<DualEncoder> =>
+    startingDual(await specOf(name, true));
   const model = (name: string): Promise<TrainedDual> => {
     if (!models.has(name)) models.set(name, train(name));
     return models.get(name)!;
@@ -269,7 +283,7 @@ function modelLoader(
       if (trained) disposeDualEncoder(trained.dual);
     }
   };
-  return { model, index, dispose };
+  return { model, index, untrained, dispose };
 }
 
 /** Rows of the plan not yet made and sealed. */

@@ -71,6 +71,17 @@ export interface ModelHooks {
   readonly onAlignStep?: (model: string, info: AlignStepInfo) => void;
 }
 
+/** A grid model's shape and starting point. */
+export interface DualSpec {
+  readonly config: BertConfig;
+  readonly queryLayers: number;
+  readonly passageLayers: number;
+  readonly seed: number;
+  readonly init?: Encoder;
+  /** Pretrained word-embedding rows for a from-scratch model (ignored with `init`). */
+  readonly wordEmbeddings?: WordEmbeddingInit;
+}
+
 /**
  * The dual encoder `ref` with the given depths: loaded if sealed, else trained on the
  * dataset's train split (from `init` when given, else freshly initialised), resuming from
@@ -78,15 +89,7 @@ export interface ModelHooks {
  */
 export async function ensureDual(
   ref: ArtifactRef,
-  spec: {
-    readonly config: BertConfig;
-    readonly queryLayers: number;
-    readonly passageLayers: number;
-    readonly seed: number;
-    readonly init?: Encoder;
-    /** Pretrained word-embedding rows for a from-scratch model (ignored with `init`). */
-    readonly wordEmbeddings?: WordEmbeddingInit;
-  },
+  spec: DualSpec,
   tokenizer: WordPieceTokenizer,
   dataset: RetrievalDataset,
   train: TrainOptions,
@@ -97,16 +100,7 @@ export async function ensureDual(
     const { dual } = await loadDualEncoder(dir);
     return { dual, compute: await readJson<ComputeRecord>(join(dir, 'train.json')) };
   }
-  const dual = spec.init
-    ? spec.init.config.numHiddenLayers === spec.passageLayers
-      ? dualEncoderFromEncoder(spec.init, { queryLayers: spec.queryLayers })
-      : createDualEncoder({
-          config: spec.init.config,
-          queryLayers: spec.queryLayers,
-          passageLayers: spec.passageLayers,
-          seed: spec.seed,
-        })
-    : freshDual(spec);
+  const dual = startingDual(spec);
   const resolved = resolveTrainOptions(train);
   const result = await trainDualEncoder(
     dual,
@@ -138,18 +132,25 @@ export async function ensureDual(
   return { dual, compute };
 }
 
+/** What the grid model of `spec` starts training from: `init`'s layers, or a fresh model. */
+export function startingDual(spec: DualSpec): DualEncoder {
+  if (!spec.init) return freshDual(spec);
+  return spec.init.config.numHiddenLayers === spec.passageLayers
+    ? dualEncoderFromEncoder(spec.init, { queryLayers: spec.queryLayers })
+    : createDualEncoder({
+        config: spec.init.config,
+        queryLayers: spec.queryLayers,
+        passageLayers: spec.passageLayers,
+        seed: spec.seed,
+      });
+}
+
 /**
  * A from-scratch dual encoder: position embeddings zeroed (see train/presets.ts for why),
  * residual outputs scaled for the grid's full depth (model/init.ts for why; every model of
  * the grid is made with the full model's config, so their layers start the same).
  */
-function freshDual(spec: {
-  readonly config: BertConfig;
-  readonly queryLayers: number;
-  readonly passageLayers: number;
-  readonly seed: number;
-  readonly wordEmbeddings?: WordEmbeddingInit;
-}): DualEncoder {
+function freshDual(spec: DualSpec): DualEncoder {
   const dual = createDualEncoder({
     config: spec.config,
     queryLayers: spec.queryLayers,
