@@ -65,6 +65,12 @@ export interface GridContext {
   readonly init?: string;
 }
 
+/** A grid model before training, with its passage index. */
+export interface UntrainedModel {
+  readonly dual: DualEncoder;
+  readonly index: DenseIndex;
+}
+
 export interface GridWorkspace {
   readonly dataset: RetrievalDataset;
   readonly options: GridOptions;
@@ -79,10 +85,11 @@ export interface GridWorkspace {
   /** The trained dual encoder `name` of the plan: loaded or trained once, kept until close. */
   model(name: string): Promise<TrainedDual>;
   /**
-   * Model `name` as its training starts (the same seed, word vectors and init), not cached:
-   * the reference that shows what training bought. Dispose it when done.
+   * Model `name` as its training starts (the same seed, word vectors and init) and its
+   * passage index (cached): the reference that shows what training bought. The model is
+   * made anew each call; dispose it when done.
    */
-  untrained(name: string): Promise<DualEncoder>;
+  untrained(name: string): Promise<UntrainedModel>;
   /** The passage index of model `name`. */
   index(name: string): Promise<DenseIndex>;
   latency(depth: number): Promise<Latency>;
@@ -231,6 +238,13 @@ function modelLoader(
   hooks: GridWorkspace['hooks'],
 ) {
   const { plan, keys, tokenizer, config, init } = start;
+  const indexOptions = {
+    maxLength: keys.encode.pMaxLen,
+    pooling: keys.encode.pooling,
+    normalize: keys.encode.normalize,
+    progress: hooks.progress,
+    engine: start.engine,
+  };
   const models = new Map<string, Promise<TrainedDual>>();
   const indexes = new Map<string, Promise<DenseIndex>>();
   const train = async (name: string): Promise<TrainedDual> => {
@@ -256,8 +270,22 @@ function modelLoader(
       ...(words ? { wordEmbeddings: words } : {}),
     };
   };
-  const untrained = async (name: string): Promise<DualEncoder> =>
-    startingDual(await specOf(name, true));
+  const untrained = async (name: string): Promise<UntrainedModel> => {
+    const dual = startingDual(await specOf(name, true));
+    try {
+      const index = await passageIndex(
+        keys.untrainedIndex(name),
+        dual.passage,
+        tokenizer,
+        dataset,
+        indexOptions,
+      );
+      return { dual, index };
+    } catch (error) {
+      disposeDualEncoder(dual);
+      throw error;
+    }
+  };
   const model = (name: string): Promise<TrainedDual> => {
     if (!models.has(name)) models.set(name, train(name));
     return models.get(name)!;
@@ -265,13 +293,7 @@ function modelLoader(
   const index = (name: string): Promise<DenseIndex> => {
     if (!indexes.has(name)) {
       const made = model(name).then((m) =>
-        passageIndex(keys.index(name), m.dual.passage, tokenizer, dataset, {
-          maxLength: keys.encode.pMaxLen,
-          pooling: keys.encode.pooling,
-          normalize: keys.encode.normalize,
-          progress: hooks.progress,
-          engine: start.engine,
-        }),
+        passageIndex(keys.index(name), m.dual.passage, tokenizer, dataset, indexOptions),
       );
       indexes.set(name, made);
     }

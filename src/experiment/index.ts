@@ -7,6 +7,7 @@ export {
   type GridContext,
   type GridHooks,
   type GridWorkspace,
+  type UntrainedModel,
 } from './grid-workspace.js';
 export {
   runRow,

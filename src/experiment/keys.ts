@@ -83,6 +83,8 @@ export interface GridKeys {
   readonly encode: EncodeSettings;
   model(name: string): ArtifactRef;
   index(model: string): ArtifactRef;
+  /** The passage index of model `model` as its training starts (GridWorkspace.untrained). */
+  untrainedIndex(model: string): ArtifactRef;
   aligned(source: QuerySource & { readonly kind: 'aligned' }): ArtifactRef;
   /** The evaluation of `source` against `index`'s passage index; (null, null) is BM25. */
   evaluation(source: QuerySource | null, index: string | null): ArtifactRef;
@@ -117,14 +119,17 @@ export function gridKeys(plan: GridPlan, s: KeySettings): GridKeys {
       train,
     });
   };
-  const index = (name: string): ArtifactRef =>
-    artifactRef(s.root, 'index', name, {
+  const indexOf = (name: string, untrained: boolean): ArtifactRef =>
+    artifactRef(s.root, 'index', untrained ? `${name}-untrained` : name, {
       model: model(name).key,
+      ...(untrained ? { untrained } : {}),
       maxLength: encode.pMaxLen,
       pooling: encode.pooling,
       normalize: encode.normalize,
       ...onEngine,
     });
+  const index = (name: string): ArtifactRef => indexOf(name, false);
+  const untrainedIndex = (name: string): ArtifactRef => indexOf(name, true);
   const aligned = (source: QuerySource & { readonly kind: 'aligned' }): ArtifactRef =>
     artifactRef(s.root, 'aligned', sourceName(source), {
       teacher: model(source.model).key,
@@ -178,7 +183,7 @@ export function gridKeys(plan: GridPlan, s: KeySettings): GridKeys {
       // rows hold the serving engine's latency, tfjs's and int8's beside it
       latency: r.query ? { engine: s.engine ?? 'tfjs', int8: true } : null,
     });
-  return Object.freeze({ vocab, encode, model, index, aligned, evaluation, row });
+  return Object.freeze({ vocab, encode, model, index, untrainedIndex, aligned, evaluation, row });
 }
 
 /** Alignment options as run: the grid's, with the row's loss and the grid's encoding. */

@@ -17,12 +17,15 @@ describe('GridWorkspace.untrained', () => {
       const options = gridOptions('quick', { ...TINY_GRID, backgroundTraining: false });
       const ws = await openGridWorkspace(syntheticDataset(), options, { out });
       try {
-        const first = await ws.untrained('full');
-        const second = await ws.untrained('full');
+        const { dual: first, index } = await ws.untrained('full');
+        const { dual: second, index: again } = await ws.untrained('full');
         const before = weights(first);
         expect(weights(second)).toEqual(before);
+        // Its index is the untrained passage encoder's, made once and then loaded.
+        expect(again.ids).toEqual(index.ids);
+        expect(again.vectors).toEqual(index.vectors);
         // Its depths are the plan's: asym-q1 starts with a 1-layer query encoder.
-        const asym = await ws.untrained('asym-q1');
+        const { dual: asym } = await ws.untrained('asym-q1');
         expect(asym.query.config.numHiddenLayers).toBe(1);
         expect(asym.passage.config.numHiddenLayers).toBe(2);
 
@@ -33,8 +36,11 @@ describe('GridWorkspace.untrained', () => {
         );
         expect(changed.length).toBeGreaterThan(before.size / 2);
         // Training the cached model left what `untrained` makes as it was.
-        const third = await ws.untrained('full');
+        const { dual: third } = await ws.untrained('full');
         expect(weights(third)).toEqual(before);
+        // The trained model's index differs from the untrained one's.
+        const trainedIndex = await ws.index('full');
+        expect(trainedIndex.vectors).not.toEqual(index.vectors);
         for (const d of [first, second, third, asym]) disposeDualEncoder(d);
       } finally {
         await ws.close();

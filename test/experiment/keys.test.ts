@@ -25,6 +25,7 @@ function allKeys(options: GridOptions, over: Partial<KeySettings> = {}): Map<str
   for (const m of plan.models) {
     out.set(`model ${m.name}`, keys.model(m.name).key);
     out.set(`index ${m.name}`, keys.index(m.name).key);
+    out.set(`index ${m.name} (untrained)`, keys.untrainedIndex(m.name).key);
   }
   for (const r of plan.rows) {
     out.set(`eval ${r.id}`, keys.evaluation(r.query, r.index).key);
