@@ -15,7 +15,6 @@ export * from './bench/index.js';
 export * from './experiment/index.js';
 export * from './report/index.js';
 export * from './serve/index.js';
-export * from './bench/index.js';
 
 // Names two stages both define: the explicit exports below take precedence over `export *`.
 export { type LoadOptions } from './data/index.js';
