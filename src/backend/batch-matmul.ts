@@ -68,8 +68,8 @@ export function planBatchMatMul(
   };
 }
 
-/** What this file uses of tfjs-backend-wasm's BackendWasm (4.22). */
-interface WasmBackendHeap {
+/** What this file (and adamw-wasm.ts) uses of tfjs-backend-wasm's BackendWasm (4.22). */
+export interface WasmBackendHeap {
   dataIdMap: { get(dataId: tf.DataId): { memoryOffset?: unknown } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   disposeData(dataId: tf.DataId): boolean;
@@ -108,7 +108,8 @@ function kernelsFor(backend: WasmBackendHeap): GemmKernels {
   return kernels;
 }
 
-function heapOffset(backend: WasmBackendHeap, t: tf.TensorInfo): number {
+/** Byte offset of `t`'s values in the backend's heap. */
+export function heapOffset(backend: WasmBackendHeap, t: tf.TensorInfo): number {
   const offset = backend.dataIdMap.get(t.dataId)?.memoryOffset;
   if (typeof offset !== 'number') throw changed('a tensor has no numeric memoryOffset');
   return offset;

@@ -26,4 +26,11 @@ export {
   BATCH_MATMUL_ATTRS,
   type BatchMatMulPlan,
 } from './batch-matmul.js';
+export { copyTensorInto, tensorCopyOf, assignValues } from './heap-copy.js';
+export {
+  adamwUpdate,
+  adamwFusedCalls,
+  type AdamWScalars,
+  type AdamWTensors,
+} from './adamw-wasm.js';
 export { matMul, linear, geluExact, layerNorm, embeddingLookup, transposeLast2 } from './ops.js';

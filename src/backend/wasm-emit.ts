@@ -36,6 +36,11 @@ export const Op = Object.freeze({
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
+  f32Sqrt: 0x91,
+  f32Add: 0x92,
+  f32Sub: 0x93,
+  f32Mul: 0x94,
+  f32Div: 0x95,
 });
 
 /** SIMD opcodes, each emitted after the 0xfd prefix as an unsigned LEB128 (§5.4.8). */
@@ -43,8 +48,11 @@ export const SimdOp = Object.freeze({
   v128Load: 0x00,
   v128Load32Splat: 0x09,
   v128Store: 0x0b,
+  f32x4Sqrt: 0xe3,
   f32x4Add: 0xe4,
+  f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
+  f32x4Div: 0xe7,
 });
 
 const SIMD_PREFIX = 0xfd;
