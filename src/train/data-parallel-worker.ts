@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { initBackend } from '../backend/index.js';
+import { assignValues, copyTensorInto, initBackend, tensorCopyOf } from '../backend/index.js';
 import { disposeTokenBatch, toTokenBatch } from '../model/index.js';
 import type { ShardedEmbeddings } from './contrastive-loss.js';
 import type { FromWorker, ShardInput, ToWorker, WorkerInit } from './data-parallel.js';
@@ -97,7 +97,7 @@ function allReduce(grads: ReadonlyMap<string, tf.Tensor>): Map<string, tf.Tensor
   params.forEach((p, i) => {
     const g = grads.get(p.name);
     const at = exchange.offsets[i]!;
-    if (g) slot.set(g.dataSync() as Float32Array, at);
+    if (g) copyTensorInto(g, slot, at);
     else slot.fill(0, at, at + p.variable.size); // no gradient here: contributes zero
     exchange.setPresent(i, g !== undefined);
   });
@@ -109,8 +109,8 @@ function allReduce(grads: ReadonlyMap<string, tf.Tensor>): Map<string, tf.Tensor
   params.forEach((p, i) => {
     if (owner[i] !== init.index || !exchange.anyPresent(i)) return;
     const at = exchange.offsets[i]!;
-    // A copy: a backend may keep the array it is given, and slot 0 is rewritten below.
-    out.set(p.name, tf.tensor(sum.slice(at, at + p.variable.size), p.variable.shape, 'float32'));
+    // A copy (slot 0 is rewritten below).
+    out.set(p.name, tensorCopyOf(sum.subarray(at, at + p.variable.size), p.variable.shape));
   });
   return out;
 }
@@ -119,16 +119,13 @@ function allReduce(grads: ReadonlyMap<string, tf.Tensor>): Map<string, tf.Tensor
 function shareUpdates(): void {
   const values = exchange.slot(0);
   params.forEach((p, i) => {
-    if (owner[i] === init.index)
-      values.set(p.variable.dataSync() as Float32Array, exchange.offsets[i]!);
+    if (owner[i] === init.index) copyTensorInto(p.variable, values, exchange.offsets[i]!);
   });
   exchange.barrier('parameters written');
   params.forEach((p, i) => {
     if (owner[i] === init.index) return;
     const at = exchange.offsets[i]!;
-    const update = tf.tensor(values.slice(at, at + p.variable.size), p.variable.shape, 'float32');
-    p.variable.assign(update);
-    update.dispose();
+    assignValues(p.variable, values.subarray(at, at + p.variable.size));
   });
 }
 
