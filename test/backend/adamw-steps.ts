@@ -49,7 +49,10 @@ export function adamwSteps(fused: boolean, steps = 4): Float32Array {
   for (const p of params) p.variable.dispose();
   const out = new Float32Array(parts.reduce((n, a) => n + a.length, 0));
   let at = 0;
-  for (const a of parts) (out.set(a, at), (at += a.length));
+  for (const a of parts) {
+    out.set(a, at);
+    at += a.length;
+  }
   return out;
 }
 
