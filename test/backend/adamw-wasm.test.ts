@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
@@ -6,27 +5,11 @@ import { adamwFusedCalls, adamwUpdate, initBackend } from '../../src/backend/ind
 import { AdamW } from '../../src/train/index.js';
 import { THREADS_ENV } from '../../src/backend/threads.js';
 import { adamwSteps, PARAMETER_SHAPES, sha256 } from './adamw-steps.js';
+import { jsonFromChild } from './child-json.js';
 
 const script = fileURLToPath(new URL('../fixtures/backend/adamw-steps-child.ts', import.meta.url));
 
-/** The child's JSON line, on the wasm backend with `threads` threads. */
-function stepsInChild(threads: number): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      env: { ...process.env, [THREADS_ENV]: String(threads) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim().split('\n').at(-1)!))
-        : reject(new Error(`child exited ${code}: ${err}`)),
-    );
-  });
-}
+const stepsInChild = (threads: number) => jsonFromChild(script, threads);
 
 /** A variable that alone holds its values (the tensor it was made from is freed). */
 function own(t: tf.Tensor, trainable = true): tf.Variable {

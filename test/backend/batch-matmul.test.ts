@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
@@ -18,6 +17,7 @@ import {
   storedShapes,
   type ProductCase,
 } from './matmul-reference.js';
+import { jsonFromChild } from './child-json.js';
 
 const script = fileURLToPath(
   new URL('../fixtures/backend/batch-matmul-products.ts', import.meta.url),
@@ -33,23 +33,7 @@ function product(c: ProductCase, lead: readonly number[], seed: number) {
 }
 
 /** The same product on the wasm backend after a fresh start in a child process. */
-function productsInChild(threads: number): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      env: { ...process.env, [THREADS_ENV]: String(threads) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim()))
-        : reject(new Error(`child exited ${code}: ${err}`)),
-    );
-  });
-}
+const productsInChild = (threads: number) => jsonFromChild(script, threads);
 
 describe('BatchMatMul on wasm', () => {
   beforeAll(async () => {
