@@ -180,7 +180,10 @@ export function registerWalkthrough(program: Command): void {
     .description(
       'train, prune, align and evaluate on the embedded WordNet tasks; write results and report (default: standard, about 13 min on 2 CPU cores)',
     )
-    .option('--quick', 'the 2-minute version (1,800 queries): CI and a first look')
+    .option(
+      '--quick',
+      'the quick version (1,800 queries, about a minute and a half on 2 cores): CI and a first look',
+    )
     .option(
       '--full',
       'the long one (both WordNet tasks whole, 6-layer H 256 model): days on 2 cores',
