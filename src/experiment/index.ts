@@ -7,8 +7,8 @@ export {
   type GridContext,
   type GridHooks,
   type GridWorkspace,
-  type UntrainedModel,
 } from './grid-workspace.js';
+export type { UntrainedModel } from './model-loader.js';
 export {
   runRow,
   queryEncoder,
