@@ -20,7 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { heapOffset, wasmHeapMemory, type WasmBackendHeap } from './batch-matmul.js';
-import { FunctionBuilder, Op, SimdOp, encodeModule, webAssembly } from './wasm-emit.js';
+import { FunctionBuilder, Op, SimdOp, instantiateOn } from './wasm-emit.js';
 
 /** The scalars of one update (optimizer.ts computes them once per step). */
 export interface AdamWScalars {
@@ -162,7 +162,7 @@ interface AdamWBackend extends WasmBackendHeap {
 const instances = new WeakMap<object, AdamWFn>();
 let fusedCalls = 0;
 
-/** How many updates `adamwInPlace` has made in this process (the tests check it ran). */
+/** How many updates `adamwUpdate` has made in this process (the tests check it ran). */
 export function adamwFusedCalls(): number {
   return fusedCalls;
 }
@@ -170,11 +170,7 @@ export function adamwFusedCalls(): number {
 function kernelFor(backend: AdamWBackend): AdamWFn {
   let kernel = instances.get(backend);
   if (kernel === undefined) {
-    const memory = wasmHeapMemory(backend);
-    const shared =
-      typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const module = new webAssembly.Module(encodeModule([adamwFunction()], shared));
-    const { exports } = new webAssembly.Instance(module, { env: { memory } });
+    const exports = instantiateOn([adamwFunction()], wasmHeapMemory(backend));
     kernel = (exports as { adamw: AdamWFn }).adamw;
     instances.set(backend, kernel);
   }

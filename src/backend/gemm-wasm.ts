@@ -20,7 +20,7 @@ import {
   SimdOp,
   callIndex,
   encodeModule,
-  webAssembly,
+  instantiateOn,
   type WasmMemory,
 } from './wasm-emit.js';
 
@@ -165,8 +165,13 @@ function pack(): Fn {
 
 /** The module's binary; `shared` for a shared memory (the threaded tfjs build's). */
 export function gemmModuleBytes(shared: boolean): Uint8Array {
+  return encodeModule(gemmFunctions(), shared);
+}
+
+/** The module's functions: the micro-kernels, the product and the packing. */
+function gemmFunctions(): FunctionBuilder[] {
   const tiles = TILES.map(([r, v]) => microKernel(r, v));
-  return encodeModule([...tiles, gemm(tiles), pack()], shared);
+  return [...tiles, gemm(tiles), pack()];
 }
 
 type I32Fn<N extends number, T extends unknown[] = []> = T['length'] extends N
@@ -181,11 +186,7 @@ export interface GemmKernels {
 
 /** Compiles the module for `memory` (shared or not) and instantiates it on that memory. */
 export function instantiateGemm(memory: WasmMemory): GemmKernels {
-  const shared =
-    typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const module = new webAssembly.Module(gemmModuleBytes(shared));
-  const { exports } = new webAssembly.Instance(module, { env: { memory } });
-  return exports as unknown as GemmKernels;
+  return instantiateOn(gemmFunctions(), memory) as GemmKernels;
 }
 
 /** A batched product: byte offsets into the memory, and the logical sizes of one batch. */

@@ -236,6 +236,17 @@ export function encodeModule(functions: readonly FunctionBuilder[], shared: bool
   return Uint8Array.from(bytes);
 }
 
+/**
+ * Compiles `functions` into a module on `memory` (shared or not, as the memory is) and
+ * instantiates it there: the exports, by function name.
+ */
+export function instantiateOn(functions: readonly FunctionBuilder[], memory: WasmMemory): object {
+  const shared =
+    typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const module = new webAssembly.Module(encodeModule(functions, shared));
+  return new webAssembly.Instance(module, { env: { memory } }).exports;
+}
+
 /** The index `call` takes for the function named `name` in `functions` (the module's order). */
 export function callIndex(functions: readonly FunctionBuilder[], name: string): number {
   const i = functions.findIndex((f) => f.name === name);
