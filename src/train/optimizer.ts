@@ -152,10 +152,11 @@ export class AdamW {
       const given = grads.get(slot.name);
       if (!given) continue;
       const decay = slot.decay && this.weightDecay > 0 ? 1 - lr * this.weightDecay : 1;
-      const scalars = { gradScale, beta1: this.beta1, beta2: this.beta2, bc2Sqrt, eps: this.eps };
       // The same arithmetic in one SIMD pass over the wasm heap, where that is safe.
       const tensors = { param: slot.variable, m: slot.m, v: slot.v, grad: given };
-      if (this.fused && adamwUpdate(tensors, { ...scalars, decay, stepSize })) continue;
+      const { beta1, beta2, eps } = this;
+      const scalars = { gradScale, beta1, beta2, bc2Sqrt, eps, decay, stepSize };
+      if (this.fused && adamwUpdate(tensors, scalars)) continue;
       // Each quantity in its own tidy, assigned at once: at the peak 6 tensors the size of
       // the parameter are alive, not the whole formula's 15 (tf.profile). For a BERT-base
       // word-embedding table (94 MB) that is 0.8 GB less.
