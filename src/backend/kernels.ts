@@ -9,11 +9,18 @@
  *   records it for the backward pass, so during training the copies were the largest share of
  *   a step's memory. Tensors are immutable (a variable's `assign` rebinds, it does not write
  *   in place), so sharing is safe.
+ * - `GatherV2` on the first axis (every embedding lookup) copies whole rows (gather.ts).
  * - `BatchMatMul` with batch dimensions (attention's products and their gradients) runs on a
  *   scalar loop in tfjs-backend-wasm; batch-matmul.ts runs it in SIMD instead.
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerBatchMatMul } from './batch-matmul.js';
+import {
+  heapOffset,
+  registerBatchMatMul,
+  wasmHeapMemory,
+  type WasmBackendHeap as HeapBackend,
+} from './batch-matmul.js';
+import { registerGather } from './gather.js';
 
 interface WasmBackendLike {
   readSync(dataId: tf.DataId): tf.backend_util.BackendValues;
@@ -24,6 +31,30 @@ interface WasmBackendLike {
     values?: tf.backend_util.BackendValues,
   ): tf.TensorInfo;
   incRef(dataId: tf.DataId): void;
+}
+type WasmBackendHeap = WasmBackendLike & HeapBackend;
+
+const sizeOf = (t: tf.TensorInfo): number => t.shape.reduce((a, b) => a * b, 1);
+
+/**
+ * The float32 segment sum straight on the heap: the output (a whole embedding table's
+ * gradient) is made once there instead of in JS and then copied in.
+ */
+function segmentSumOnHeap(
+  wasm: WasmBackendHeap,
+  x: tf.TensorInfo,
+  ids: tf.TensorInfo,
+  shape: number[],
+): tf.TensorInfo {
+  const out = wasm.makeOutput(shape, 'float32');
+  if (sizeOf(out) === 0) return out;
+  // Views after makeOutput: it may have grown (and so replaced) the heap's buffer.
+  const buffer = wasmHeapMemory(wasm).buffer;
+  const target = new Float32Array(buffer, heapOffset(wasm, out), sizeOf(out)).fill(0);
+  if (sizeOf(x) === 0) return out;
+  const values = new Float32Array(buffer, heapOffset(wasm, x), sizeOf(x));
+  scatterAdd(values, x.shape, new Int32Array(buffer, heapOffset(wasm, ids), sizeOf(ids)), target);
+  return out;
 }
 
 let registered = false;
@@ -39,16 +70,15 @@ export function registerWasmKernels(): void {
       kernelFunc: ({ inputs, backend, attrs }) => {
         const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
         const { numSegments } = attrs as unknown as { numSegments: number };
-        const wasm = backend as unknown as WasmBackendLike;
-        const values = wasm.readSync(x.dataId) as Float32Array;
-        const ids = wasm.readSync(segmentIds.dataId) as Int32Array;
-        const out = unsortedSegmentSum(values, x.shape, ids, numSegments);
-        return wasm.makeOutput(
-          [numSegments, ...x.shape.slice(segmentIds.shape.length)],
-          x.dtype,
-          undefined,
-          out,
-        );
+        const wasm = backend as unknown as WasmBackendHeap;
+        const shape = [numSegments, ...x.shape.slice(segmentIds.shape.length)];
+        if (x.dtype !== 'float32' || segmentIds.dtype !== 'int32') {
+          const values = wasm.readSync(x.dataId) as Float32Array;
+          const ids = wasm.readSync(segmentIds.dataId) as Int32Array;
+          const out = unsortedSegmentSum(values, x.shape, ids, numSegments);
+          return wasm.makeOutput(shape, x.dtype, undefined, out);
+        }
+        return segmentSumOnHeap(wasm, x, segmentIds, shape);
       },
     });
   }
@@ -63,6 +93,7 @@ export function registerWasmKernels(): void {
     },
   });
   registerBatchMatMul();
+  registerGather();
 }
 
 /**
@@ -75,9 +106,23 @@ export function unsortedSegmentSum(
   ids: Int32Array,
   numSegments: number,
 ): Float32Array {
-  const rows = ids.length;
-  const width = rows === 0 ? 0 : xShape.reduce((a, b) => a * b, 1) / rows;
+  const width = ids.length === 0 ? 0 : xShape.reduce((a, b) => a * b, 1) / ids.length;
   const out = new Float32Array(numSegments * width);
+  scatterAdd(x, xShape, ids, out);
+  return out;
+}
+
+/** `out[s, ...] += x[i, ...]` for every i with ids[i] = s in [0, out rows). */
+function scatterAdd(
+  x: Float32Array,
+  xShape: readonly number[],
+  ids: Int32Array,
+  out: Float32Array,
+): void {
+  const rows = ids.length;
+  if (rows === 0) return;
+  const width = xShape.reduce((a, b) => a * b, 1) / rows;
+  const numSegments = out.length / width;
   for (let i = 0; i < rows; i++) {
     const s = ids[i]!;
     if (s < 0 || s >= numSegments) continue;
@@ -85,5 +130,4 @@ export function unsortedSegmentSum(
     const dst = s * width;
     for (let j = 0; j < width; j++) out[dst + j]! += x[src + j]!;
   }
-  return out;
 }
