@@ -10,6 +10,7 @@
  * They do not fuse attention or change numerics: every op is a standard tfjs op.
  */
 import * as tf from '@tensorflow/tfjs';
+import { geluBackward, geluForward } from './gelu-wasm.js';
 
 /** Swaps the last two axes: [..., m, n] → [..., n, m]. */
 export function transposeLast2(x: tf.Tensor): tf.Tensor {
@@ -84,20 +85,26 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 /**
  * Exact GELU, 0.5·x·(1 + erf(x/√2)), as BERT and PyTorch's default `gelu`. Its gradient,
  * Φ(x) + x·φ(x), is written out and keeps only x for the backward pass: tfjs' own
- * gradient of the four ops would keep four [B, L, I] tensors, the largest of a layer.
+ * gradient of the four ops would keep four [B, L, I] tensors, the largest of a layer. On
+ * wasm both directions are one SIMD pass each (gelu-wasm.ts).
  */
 export const geluExact = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
   save([x]);
   return {
-    value: tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1))),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-      tf.tidy(() => {
-        const sx = saved[0]!;
+    value:
+      geluForward(x) ??
+      tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1))),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const sx = saved[0]!;
+      const fused = geluBackward(sx, dy);
+      if (fused) return [fused];
+      return tf.tidy(() => {
         const cdf = tf.mul(tf.add(tf.erf(tf.mul(sx, Math.SQRT1_2)), 1), 0.5); // Φ(x)
         const pdf = tf.mul(tf.exp(tf.mul(tf.square(sx), -0.5)), INV_SQRT_2PI); // φ(x)
         return [tf.mul(dy, tf.add(cdf, tf.mul(sx, pdf)))];
-      }),
+      });
+    },
   };
 }) as (x: tf.Tensor) => tf.Tensor;
 

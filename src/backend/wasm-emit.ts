@@ -31,6 +31,7 @@ export const Op = Object.freeze({
   f32Const: 0x43,
   i32Eqz: 0x45,
   i32LtS: 0x48,
+  i32GtS: 0x4a,
   i32LeS: 0x4c,
   i32GeS: 0x4e,
   i32Add: 0x6a,
@@ -48,11 +49,20 @@ export const SimdOp = Object.freeze({
   v128Load: 0x00,
   v128Load32Splat: 0x09,
   v128Store: 0x0b,
+  v128Const: 0x0c,
+  f32x4Lt: 0x43,
+  v128Bitselect: 0x52,
+  f32x4Nearest: 0x6a,
+  i32x4Shl: 0xab,
+  i32x4Add: 0xae,
+  f32x4Abs: 0xe0,
   f32x4Sqrt: 0xe3,
   f32x4Add: 0xe4,
   f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
   f32x4Div: 0xe7,
+  f32x4Max: 0xe9,
+  i32x4TruncSatF32x4S: 0xf8,
 });
 
 const SIMD_PREFIX = 0xfd;
@@ -141,6 +151,18 @@ export class FunctionBuilder {
 
   i32(n: number): this {
     return this.op(Op.i32Const, ...sleb(n));
+  }
+
+  /** `v128.const` with `x` (rounded to float32) in all four f32 lanes. */
+  f32x4(x: number): this {
+    const lane = new Uint8Array(new Float32Array([x]).buffer);
+    return this.simd(SimdOp.v128Const, ...lane, ...lane, ...lane, ...lane);
+  }
+
+  /** `v128.const` with `n` in all four i32 lanes. */
+  i32x4(n: number): this {
+    const lane = new Uint8Array(new Int32Array([n]).buffer);
+    return this.simd(SimdOp.v128Const, ...lane, ...lane, ...lane, ...lane);
   }
 
   /** `name += <what emit pushes>` for an i32 local. */
