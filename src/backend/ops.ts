@@ -7,7 +7,8 @@
  * the forward pass and in the gradient. On the native and cpu backends they compute the
  * same values; the gradients are the textbook ones (dA = dY·Bᵀ, dB = Aᵀ·dY).
  *
- * They do not fuse attention or change numerics: every op is a standard tfjs op.
+ * They do not fuse attention. Every op is a standard tfjs op but GELU, which runs as one
+ * SIMD pass each way on wasm (gelu-wasm.ts, within float32 rounding of the formula).
  */
 import * as tf from '@tensorflow/tfjs';
 import { geluBackward, geluForward } from './gelu-wasm.js';

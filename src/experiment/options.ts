@@ -94,7 +94,7 @@ export const GRID_PRESETS: Readonly<Record<GridPresetName, GridOptions>> = Objec
   standard: Object.freeze({
     ...QUICK,
     // 400 steps of 32 queries (no query seen twice on the standard walkthrough's 23,700
-    // training queries): 12 min 3 s on 2 idle cores, measured (seed 42; training is most
+    // training queries): 11 min 18 s on 2 idle cores, measured (seed 42; training is most
     // of it, the main thread's evaluation about 4 minutes). KALE gets a tenth of the steps: 1 and 2
     // layers cost 3.4% and 4.9% of the full model's training FLOPs (measured; 75 of 500: 7.3%).
     train: Object.freeze({ ...QUICK.train, steps: 400 }),

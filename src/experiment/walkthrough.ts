@@ -199,7 +199,7 @@ const preset = (
  * - `standard` (the default): every wordnet-senses query, split 0.55 / 0.05 / 0.4 (23,676
  *   for training, 17,111 test, so that effects of a hundredth are told apart from noise)
  *   with the documents they need, and the standard grid (400 steps a model, no training
- *   query seen twice): 12 minutes on 2 idle cores (measured: README), within its 15-minute aim.
+ *   query seen twice): 11 minutes on 2 idle cores (measured: README), within its 15-minute aim.
  * - `full`: both WordNet tasks whole, the 6-layer H 256 grid: days on 2 cores.
  */
 export const WALKTHROUGH_PRESETS: Readonly<Record<WalkthroughSize, WalkthroughPreset>> =
