@@ -194,7 +194,7 @@ const preset = (
 
 /**
  * - `quick`: 1,800 sampled wordnet-senses queries (about 1,440 for training, 180 test) and
- *   the quick grid with a 2-layer model pruned to 1: 72 s on 2 idle cores (measured), for CI and
+ *   the quick grid with a 2-layer model pruned to 1: 63 s on 2 idle cores (measured), for CI and
  *   a first look; too few test queries to tell most rows apart.
  * - `standard` (the default): every wordnet-senses query, split 0.55 / 0.05 / 0.4 (23,676
  *   for training, 17,111 test, so that effects of a hundredth are told apart from noise)

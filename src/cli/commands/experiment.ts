@@ -182,7 +182,7 @@ export function registerWalkthrough(program: Command): void {
     )
     .option(
       '--quick',
-      'the quick version (1,800 queries, about a minute and a half on 2 cores): CI and a first look',
+      'the quick version (1,800 queries, about a minute on 2 cores): CI and a first look',
     )
     .option(
       '--full',
