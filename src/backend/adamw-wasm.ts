@@ -20,7 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { heapOffset, wasmHeapMemory, type WasmBackendHeap } from './batch-matmul.js';
-import { FunctionBuilder, Op, SimdOp, instantiateOn } from './wasm-emit.js';
+import { FunctionBuilder, Op, SimdOp, instantiateOn, perMemory } from './wasm-emit.js';
 
 /** The scalars of one update (optimizer.ts computes them once per step). */
 export interface AdamWScalars {
@@ -159,7 +159,6 @@ interface AdamWBackend extends WasmBackendHeap {
   refCount(dataId: tf.DataId): number;
 }
 
-const instances = new WeakMap<object, AdamWFn>();
 let fusedCalls = 0;
 
 /** How many updates `adamwUpdate` has made in this process (the tests check it ran). */
@@ -167,15 +166,9 @@ export function adamwFusedCalls(): number {
   return fusedCalls;
 }
 
-function kernelFor(backend: AdamWBackend): AdamWFn {
-  let kernel = instances.get(backend);
-  if (kernel === undefined) {
-    const exports = instantiateOn([adamwFunction()], wasmHeapMemory(backend));
-    kernel = (exports as { adamw: AdamWFn }).adamw;
-    instances.set(backend, kernel);
-  }
-  return kernel;
-}
+const kernelOn = perMemory(
+  (memory) => (instantiateOn([adamwFunction()], memory) as { adamw: AdamWFn }).adamw,
+);
 
 /**
  * One AdamW update of `t.param` and its moments, if it is safe here (see the file
@@ -205,7 +198,15 @@ export function adamwUpdate(t: AdamWTensors, s: AdamWScalars): boolean {
     heap[K.stepSize] = s.stepSize;
     const at = (x: tf.TensorInfo) => heapOffset(backend, x);
     if (size > 0) {
-      kernelFor(backend)(at(t.param), at(t.m), at(t.v), at(t.grad), constants, size, at(out));
+      kernelOn(wasmHeapMemory(backend))(
+        at(t.param),
+        at(t.m),
+        at(t.v),
+        at(t.grad),
+        constants,
+        size,
+        at(out),
+      );
     }
   } catch (error) {
     backend.disposeData(out.dataId);

@@ -17,9 +17,9 @@ import {
   instantiateGemm,
   scratchBytes,
   type BatchedProduct,
-  type GemmKernels,
 } from './gemm-wasm.js';
-import { isWasmMemory, webAssembly, type WasmMemory } from './wasm-emit.js';
+import { overrideWasmKernel } from './override.js';
+import { isWasmMemory, perMemory, webAssembly, type WasmMemory } from './wasm-emit.js';
 
 /** The attrs tfjs-core's `matMul` passes to `BatchMatMul` (4.22); test/backend checks them. */
 export const BATCH_MATMUL_ATTRS: readonly string[] = Object.freeze(['transposeA', 'transposeB']);
@@ -97,16 +97,7 @@ export function wasmHeapMemory(backend: WasmBackendHeap): WasmMemory {
   return exported[0]!;
 }
 
-const instances = new WeakMap<object, GemmKernels>();
-
-function kernelsFor(backend: WasmBackendHeap): GemmKernels {
-  let kernels = instances.get(backend);
-  if (kernels === undefined) {
-    kernels = instantiateGemm(wasmHeapMemory(backend));
-    instances.set(backend, kernels);
-  }
-  return kernels;
-}
+const gemmOn = perMemory(instantiateGemm);
 
 /** Byte offset of `t`'s values in the backend's heap. */
 export function heapOffset(backend: WasmBackendHeap, t: tf.TensorInfo): number {
@@ -144,46 +135,35 @@ export function batchMatMulFastCalls(): number {
 }
 
 /**
- * Replaces the wasm backend's `BatchMatMul` with the SIMD one, keeping the original's
- * setup (it binds the wasm function the original calls) and using it for the other cases.
+ * Replaces the wasm backend's `BatchMatMul` with the SIMD one, keeping the original for
+ * the other cases.
  */
 export function registerBatchMatMul(): void {
   if (original !== undefined) return;
-  original = tf.getKernel('BatchMatMul', 'wasm');
-  if (original === undefined) throw changed('no BatchMatMul kernel is registered for wasm');
-  const tfjsKernel = original;
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel({
-    ...tfjsKernel,
-    kernelFunc: (args) => {
-      const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-      const plan = planBatchMatMul(a, b, args.attrs ?? {});
-      if ('reason' in plan) return tfjsKernel.kernelFunc(args);
-      const backend = args.backend as unknown as WasmBackendHeap;
-      const kernels = kernelsFor(backend);
-      const where = { a: heapOffset(backend, a), b: heapOffset(backend, b) };
-      const out = backend.makeOutput([...plan.outShape], 'float32');
-      const bytes = scratchBytes({ ...plan.product, ...where, out: 0 });
-      // malloc returns a signed i32; `>>> 0` for offsets above 2 GiB, as tfjs does.
-      const scratch = bytes > 0 ? backend.wasm._malloc(bytes) >>> 0 : 0;
-      if (bytes > 0 && scratch === 0) {
-        backend.disposeData(out.dataId);
-        // The trap a tfjs kernel gives when the heap is full, so heap.ts explains it.
-        throw new webAssembly.RuntimeError(
-          `Aborted(batched matMul: no ${bytes} bytes left on the heap)`,
-        );
-      }
-      try {
-        batchedMatMul(
-          kernels,
-          { ...plan.product, ...where, out: heapOffset(backend, out) },
-          scratch,
-        );
-      } finally {
-        if (bytes > 0) backend.wasm._free(scratch);
-      }
-      fastCalls++;
-      return out;
-    },
+  original = overrideWasmKernel('BatchMatMul', (args, tfjsKernel) => {
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const plan = planBatchMatMul(a, b, args.attrs ?? {});
+    if ('reason' in plan) return tfjsKernel(args);
+    const backend = args.backend as unknown as WasmBackendHeap;
+    const kernels = gemmOn(wasmHeapMemory(backend));
+    const where = { a: heapOffset(backend, a), b: heapOffset(backend, b) };
+    const out = backend.makeOutput([...plan.outShape], 'float32');
+    const bytes = scratchBytes({ ...plan.product, ...where, out: 0 });
+    // malloc returns a signed i32; `>>> 0` for offsets above 2 GiB, as tfjs does.
+    const scratch = bytes > 0 ? backend.wasm._malloc(bytes) >>> 0 : 0;
+    if (bytes > 0 && scratch === 0) {
+      backend.disposeData(out.dataId);
+      // The trap a tfjs kernel gives when the heap is full, so heap.ts explains it.
+      throw new webAssembly.RuntimeError(
+        `Aborted(batched matMul: no ${bytes} bytes left on the heap)`,
+      );
+    }
+    try {
+      batchedMatMul(kernels, { ...plan.product, ...where, out: heapOffset(backend, out) }, scratch);
+    } finally {
+      if (bytes > 0) backend.wasm._free(scratch);
+    }
+    fastCalls++;
+    return out;
   });
 }

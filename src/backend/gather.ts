@@ -7,8 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { heapOffset, wasmHeapMemory, type WasmBackendHeap } from './batch-matmul.js';
+import { overrideWasmKernel } from './override.js';
 
-let original: tf.KernelConfig | undefined;
+let registered = false;
 let rowCalls = 0;
 
 /** How many gathers the row kernel has run in this process (the tests check it ran). */
@@ -52,29 +53,20 @@ function gatherRows(backend: WasmBackendHeap, x: tf.TensorInfo, ids: tf.TensorIn
   return out;
 }
 
-/**
- * Replaces the wasm backend's `GatherV2` with the row kernel where it applies, keeping the
- * original's setup (it binds the wasm function the original calls) for the other cases.
- */
+/** Replaces the wasm backend's `GatherV2` with the row kernel where it applies. */
 export function registerGather(): void {
-  if (original !== undefined) return;
-  original = tf.getKernel('GatherV2', 'wasm');
-  if (original === undefined) throw new Error('no GatherV2 kernel is registered for wasm');
-  const tfjsKernel = original;
-  tf.unregisterKernel('GatherV2', 'wasm');
-  tf.registerKernel({
-    ...tfjsKernel,
-    kernelFunc: (args) => {
-      const { x, indices } = args.inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
-      const { axis, batchDims } = args.attrs as unknown as { axis: number; batchDims: number };
-      const rowWise =
-        x.shape.length >= 1 &&
-        (axis === 0 || axis === -x.shape.length) &&
-        batchDims === 0 &&
-        indices.dtype === 'int32' &&
-        (x.dtype === 'float32' || x.dtype === 'int32');
-      if (!rowWise) return tfjsKernel.kernelFunc(args);
-      return gatherRows(args.backend as unknown as WasmBackendHeap, x, indices);
-    },
+  if (registered) return;
+  registered = true;
+  overrideWasmKernel('GatherV2', (args, tfjsKernel) => {
+    const { x, indices } = args.inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
+    const { axis, batchDims } = args.attrs as unknown as { axis: number; batchDims: number };
+    const rowWise =
+      x.shape.length >= 1 &&
+      (axis === 0 || axis === -x.shape.length) &&
+      batchDims === 0 &&
+      indices.dtype === 'int32' &&
+      (x.dtype === 'float32' || x.dtype === 'int32');
+    if (!rowWise) return tfjsKernel(args);
+    return gatherRows(args.backend as unknown as WasmBackendHeap, x, indices);
   });
 }

@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { heapOffset, wasmHeapMemory, type WasmBackendHeap } from './batch-matmul.js';
-import { FunctionBuilder, Op, SimdOp, instantiateOn } from './wasm-emit.js';
+import { FunctionBuilder, Op, SimdOp, instantiateOn, perMemory } from './wasm-emit.js';
 
 /** P(t), t⁰ first (scripts/fit-gelu.py). */
 const ERFC_POLY = [
@@ -146,7 +146,6 @@ interface GeluKernels {
   readonly geluGrad: GeluGradFn;
 }
 
-const instances = new WeakMap<object, GeluKernels>();
 let calls = 0;
 
 /** How many GELU passes (forward or backward) the kernels have made in this process. */
@@ -154,14 +153,7 @@ export function geluWasmCalls(): number {
   return calls;
 }
 
-function kernelsFor(backend: WasmBackendHeap): GeluKernels {
-  let kernels = instances.get(backend);
-  if (kernels === undefined) {
-    kernels = instantiateOn(geluFunctions(), wasmHeapMemory(backend)) as GeluKernels;
-    instances.set(backend, kernels);
-  }
-  return kernels;
-}
+const kernelsOn = perMemory((memory) => instantiateOn(geluFunctions(), memory) as GeluKernels);
 
 /** The wasm backend when every tensor is float32 of one shape with at least 4 elements. */
 function applicable(...ts: tf.Tensor[]): WasmBackendHeap | null {
@@ -204,7 +196,7 @@ function run(backend: WasmBackendHeap, shape: number[], fill: (out: number) => v
 export function geluForward(x: tf.Tensor): tf.Tensor | null {
   const backend = applicable(x);
   if (!backend) return null;
-  const k = kernelsFor(backend);
+  const k = kernelsOn(wasmHeapMemory(backend));
   return run(backend, [...x.shape], (o) => {
     const xp = heapOffset(backend, x);
     inVectors(x.size, (n, s) => k.gelu(xp + s, n, o + s));
@@ -215,7 +207,7 @@ export function geluForward(x: tf.Tensor): tf.Tensor | null {
 export function geluBackward(x: tf.Tensor, dy: tf.Tensor): tf.Tensor | null {
   const backend = applicable(x, dy);
   if (!backend) return null;
-  const k = kernelsFor(backend);
+  const k = kernelsOn(wasmHeapMemory(backend));
   return run(backend, [...x.shape], (o) => {
     const xp = heapOffset(backend, x);
     const dp = heapOffset(backend, dy);

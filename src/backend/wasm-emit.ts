@@ -269,6 +269,23 @@ export function instantiateOn(functions: readonly FunctionBuilder[], memory: Was
   return new webAssembly.Instance(module, { env: { memory } }).exports;
 }
 
+/**
+ * `instantiate` run once per memory, its result kept: each kernel module is compiled and
+ * instantiated on a backend's heap the first time it is needed there (a WeakMap, so the
+ * instance goes with its memory).
+ */
+export function perMemory<T>(instantiate: (memory: WasmMemory) => T): (memory: WasmMemory) => T {
+  const instances = new WeakMap<WasmMemory, T>();
+  return (memory) => {
+    let kernels = instances.get(memory);
+    if (kernels === undefined) {
+      kernels = instantiate(memory);
+      instances.set(memory, kernels);
+    }
+    return kernels;
+  };
+}
+
 /** The index `call` takes for the function named `name` in `functions` (the module's order). */
 export function callIndex(functions: readonly FunctionBuilder[], name: string): number {
   const i = functions.findIndex((f) => f.name === name);
