@@ -12,12 +12,7 @@
  * two it knows. It runs on the calling thread also in the threaded build.
  */
 import * as tf from '@tensorflow/tfjs';
-import {
-  batchedMatMul,
-  instantiateGemm,
-  scratchBytes,
-  type BatchedProduct,
-} from './gemm-wasm.js';
+import { batchedMatMul, instantiateGemm, scratchBytes, type BatchedProduct } from './gemm-wasm.js';
 import { overrideWasmKernel } from './override.js';
 import { isWasmMemory, perMemory, webAssembly, type WasmMemory } from './wasm-emit.js';
 
