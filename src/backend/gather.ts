@@ -29,24 +29,23 @@ function checkIndices(ids: Int32Array, rows: number): void {
 /** `x[ids]` along axis 0 for 4-byte `x`, one row copy per index. */
 function gatherRows(backend: WasmBackendHeap, x: tf.TensorInfo, ids: tf.TensorInfo): tf.TensorInfo {
   const rows = x.shape[0]!;
-  const width = rows === 0 ? 0 : x.shape.reduce((a, b) => a * b, 1) / rows;
-  const count = ids.shape.reduce((a, b) => a * b, 1);
+  const width = tf.util.sizeFromShape(x.shape.slice(1));
+  const count = tf.util.sizeFromShape(ids.shape);
+  if (count > 0) {
+    checkIndices(
+      new Int32Array(wasmHeapMemory(backend).buffer, heapOffset(backend, ids), count),
+      rows,
+    );
+  }
   const out = backend.makeOutput([...ids.shape, ...x.shape.slice(1)], x.dtype);
   if (count === 0 || width === 0) return out;
-  // Views after makeOutput: it may have grown (and so replaced) the heap's buffer.
+  // A view after makeOutput: it may have grown (and so replaced) the heap's buffer.
   const heap = new Int32Array(wasmHeapMemory(backend).buffer);
-  const at = heapOffset(backend, ids) >> 2;
-  const index = heap.subarray(at, at + count);
-  try {
-    checkIndices(index, rows);
-  } catch (error) {
-    backend.disposeData(out.dataId);
-    throw error;
-  }
+  const indexAt = heapOffset(backend, ids) >> 2;
   const from = heapOffset(backend, x) >> 2;
   let to = heapOffset(backend, out) >> 2;
   for (let i = 0; i < count; i++, to += width) {
-    const start = from + index[i]! * width;
+    const start = from + heap[indexAt + i]! * width;
     heap.copyWithin(to, start, start + width);
   }
   rowCalls++;

@@ -160,12 +160,7 @@ function applicable(...ts: tf.Tensor[]): WasmBackendHeap | null {
   if (tf.getBackend() !== 'wasm') return null;
   const [first] = ts;
   if (!first || first.size < LANES) return null;
-  const same = ts.every(
-    (t) =>
-      t.dtype === 'float32' &&
-      t.shape.length === first.shape.length &&
-      t.shape.every((d, i) => d === first.shape[i]),
-  );
+  const same = ts.every((t) => t.dtype === 'float32' && tf.util.arraysEqual(t.shape, first.shape));
   return same ? (tf.backend() as unknown as WasmBackendHeap) : null;
 }
 

@@ -34,7 +34,7 @@ interface WasmBackendLike {
 }
 type WasmBackendHeap = WasmBackendLike & HeapBackend;
 
-const sizeOf = (t: tf.TensorInfo): number => t.shape.reduce((a, b) => a * b, 1);
+const sizeOf = (t: tf.TensorInfo): number => tf.util.sizeFromShape(t.shape);
 
 /**
  * The float32 segment sum straight on the heap: the output (a whole embedding table's
