@@ -27,12 +27,12 @@ describe('grid presets', () => {
     });
   });
 
-  it('standard is quick trained for 400 steps, KALE for 40 (under 5% of the training FLOPs)', () => {
+  it('standard is quick with CLS pooling for 600 steps, KALE for 60 at lr 3e-3', () => {
     const { quick, standard } = GRID_PRESETS;
     expect(standard).toEqual({
       ...quick,
-      train: { ...quick.train, steps: 400 },
-      kale: { ...quick.kale, steps: 40 },
+      train: { ...quick.train, steps: 600, pooling: 'cls' },
+      kale: { ...quick.kale, steps: 60, lr: 3e-3 },
     });
   });
 

@@ -160,7 +160,7 @@ export function walkthroughPreamble(
 function overAnHour(size: WalkthroughSize): string {
   const choose =
     size === 'full'
-      ? '`kalelab walkthrough` (standard, about 11 min on 2 idle cores)'
+      ? '`kalelab walkthrough` (standard, about 14 min on 2 idle cores)'
       : size === 'standard'
         ? '`kalelab walkthrough --quick` (≤ 3 min on 2 idle cores)'
         : 'a faster backend (environment.md) or a less busy machine';
@@ -178,7 +178,7 @@ export function registerWalkthrough(program: Command): void {
   program
     .command('walkthrough')
     .description(
-      'train, prune, align and evaluate on the embedded WordNet tasks; write results and report (default: standard, about 11 min on 2 CPU cores)',
+      'train, prune, align and evaluate on the embedded WordNet tasks; write results and report (default: standard, about 14 min on 2 CPU cores)',
     )
     .option(
       '--quick',
