@@ -6,7 +6,7 @@
  * tfjs's batch-1 figure and ORT int8's are measured on the same probe beside them.
  */
 import type { RetrievalDataset } from '../data/types.js';
-import { evaluationSplit, judgedQueries, queryEncoderLatency } from '../eval/index.js';
+import { evaluationSplit, judgedQueries, quantile, queryEncoderLatency } from '../eval/index.js';
 import { createEncoder, disposeEncoder, type BertConfig, type Encoder } from '../model/index.js';
 import type { WordPieceTokenizer } from '../text/index.js';
 import { createEncoderEngine, type EncoderEngine } from '../serve/index.js';
@@ -81,8 +81,7 @@ export function latencyMeter(
       batchSizes,
       ...(on ? { embedBatch: on.embedBatch } : {}),
     });
-  const timed = async (p: Probe): Promise<Latency> => {
-    const runs = options.latencyRuns;
+  const timed = async (p: Probe, runs = options.latencyRuns): Promise<Latency> => {
     const tfjs = await time(p, null, runs, p.fp32 ? [1] : [1, 32]);
     const serving = p.fp32 ? await time(p, p.fp32, runs, [1, 32]) : tfjs;
     const int8 = p.int8 ? await time(p, p.int8, runs, [1]) : null;
@@ -107,8 +106,11 @@ export function latencyMeter(
     return latencies.get(depth)!;
   };
   // The first calls of a fresh backend (and of fresh weights, and of a fresh ORT session)
-  // are several times slower: a first pass over every depth's probes only warms up, a
-  // second pass over the same probes is measured.
+  // are several times slower: a first pass over every depth's probes only warms up. The
+  // measured runs then go round the depths in LATENCY_ROUNDS rounds, and each figure is the
+  // median of its rounds' medians: load that comes and goes (a model training on the other
+  // thread starts while these run) then falls on every depth alike instead of on whichever
+  // was timed at that moment, which had made a 1-layer encoder time slower than a 2-layer one.
   const warm = async (wanted: readonly number[]) => {
     const depths = [...new Set(wanted)].filter((d) => d > 0 && !latencies.has(d));
     const probes: Probe[] = [];
@@ -117,12 +119,37 @@ export function latencyMeter(
       for (const p of probes) {
         for (const on of p.fp32 ? [null, p.fp32, p.int8] : [null]) await time(p, on, 3, [1, 32]);
       }
-      for (const [i, p] of probes.entries()) latencies.set(depths[i]!, await timed(p));
+      const runs = Math.max(1, Math.ceil(options.latencyRuns / LATENCY_ROUNDS));
+      const rounds: Latency[][] = probes.map(() => []);
+      for (let r = 0; r < LATENCY_ROUNDS; r++) {
+        for (const [i, p] of probes.entries()) rounds[i]!.push(await timed(p, runs));
+      }
+      for (const [i, d] of depths.entries()) latencies.set(d, medianLatency(rounds[i]!));
     } finally {
       for (const p of probes) await closeProbe(p);
     }
   };
   return { measure, warm };
+}
+
+/** Rounds of measured runs that `warm` interleaves over the depths. */
+export const LATENCY_ROUNDS = 5;
+
+/** Field by field, the median of `rounds` (one depth's Latency per round). */
+export function medianLatency(rounds: readonly Latency[]): Latency {
+  const median = (pick: (l: Latency) => number): number => {
+    const sorted = rounds.map(pick).sort((a, b) => a - b);
+    return round(quantile(sorted, 0.5), 4);
+  };
+  const first = rounds[0]!;
+  return {
+    engine: first.engine,
+    batch1: median((l) => l.batch1),
+    batch32: median((l) => l.batch32),
+    tfjsBatch1: median((l) => l.tfjsBatch1),
+    int8Batch1: first.int8Batch1 === null ? null : median((l) => l.int8Batch1!),
+    gflops: first.gflops,
+  };
 }
 
 export function round(value: number, digits = 3): number {
