@@ -83,13 +83,28 @@ const changed = (what: string): Error =>
     `batched matMul kernel: @tensorflow/tfjs-backend-wasm changed (${what}); see src/backend/batch-matmul.ts`,
   );
 
-/** The backend's heap memory: the threaded build's `wasmMemory`, or the one the module exports. */
+const heapMemories = new WeakMap<object, WasmMemory>();
+
+/**
+ * The backend's heap memory: the threaded build's `wasmMemory`, or the one the module
+ * exports. Kept per backend: the Memory object stays (growing replaces only its buffer),
+ * and every kernel call asks for it, so the module's exports are searched once.
+ */
 export function wasmHeapMemory(backend: WasmBackendHeap): WasmMemory {
+  const known = heapMemories.get(backend.wasm);
+  if (known !== undefined) return known;
   const { wasmMemory, asm } = backend.wasm;
-  if (isWasmMemory(wasmMemory)) return wasmMemory;
-  const exported = Object.values(asm ?? {}).filter(isWasmMemory);
-  if (exported.length !== 1) throw changed(`its module exposes ${exported.length} memories, not 1`);
-  return exported[0]!;
+  let memory: WasmMemory;
+  if (isWasmMemory(wasmMemory)) memory = wasmMemory;
+  else {
+    const exported = Object.values(asm ?? {}).filter(isWasmMemory);
+    if (exported.length !== 1) {
+      throw changed(`its module exposes ${exported.length} memories, not 1`);
+    }
+    memory = exported[0]!;
+  }
+  heapMemories.set(backend.wasm, memory);
+  return memory;
 }
 
 const gemmOn = perMemory(instantiateGemm);
